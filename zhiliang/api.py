@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhiliang.accounts.api import router as accounts_router
 from zhiliang.common.errors import DomainError
+from zhiliang.ledger.api import router as ledger_router
 from zhiliang.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
+api.add_router("/ledger", ledger_router)
 
 
 def _errors(request: HttpRequest, status: int, problems: list[dict[str, Any]]) -> HttpResponse:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhiliang.common",
     "zhiliang.registry",
     "zhiliang.accounts",
+    "zhiliang.ledger",
     "zhiliang.portal",
 ]
 
