@@ -4,6 +4,16 @@ It computes and checks hashes, proofs, tiles, checkpoints and signed notes from 
 never touches storage: it says which tiles a proof needs, and ``zhiliang.ledger`` reads them.
 """
 
+from zhiliang.core.ledger.bundles import (
+    MAX_ENTRY_SIZE,
+    BundleError,
+    BundleId,
+    Bundles,
+    bundles_for_size,
+    decode_bundle,
+    encode_bundle,
+    integrate_bundles,
+)
 from zhiliang.core.ledger.checkpoint import (
     Checkpoint,
     CheckpointError,
@@ -24,6 +34,7 @@ from zhiliang.core.ledger.notes import (
     parse_vkey,
     sign_note,
 )
+from zhiliang.core.ledger.paths import parse_path
 from zhiliang.core.ledger.proofs import (
     HashReader,
     Node,
@@ -41,24 +52,16 @@ from zhiliang.core.ledger.proofs import (
 from zhiliang.core.ledger.tiles import (
     TILE_HEIGHT,
     TILE_WIDTH,
-    BundleError,
-    BundleId,
-    Bundles,
     Integration,
     LevelTiles,
     TileBuilder,
     TileError,
     TileId,
     TilePathError,
-    bundles_for_size,
-    decode_bundle,
     edge_tiles,
-    encode_bundle,
     hashes_from_tiles,
     integrate,
-    integrate_bundles,
     node_hash_from_tiles,
-    parse_path,
     tile_reader,
     tiles_for_nodes,
     tiles_for_size,
@@ -67,6 +70,7 @@ from zhiliang.core.ledger.tiles import (
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "MAX_ENTRY_SIZE",
     "TILE_HEIGHT",
     "TILE_WIDTH",
     "BundleError",

@@ -1,4 +1,4 @@
-"""The log's storage layout: C2SP tlog-tiles (hash tiles and entry bundles) with tile height 8.
+"""The log's hash tiles: C2SP tlog-tiles with tile height 8.
 
 A hash tile at level L holds up to 256 consecutive hashes of complete subtrees of 256**L leaves;
 the hash at position i of level L is MTH of leaves [i*256**L, (i+1)*256**L). Such hashes never
@@ -7,11 +7,9 @@ change, so full tiles are written once and the right edge of each level is a gro
 a multiple of 8) or hashed from a run of 2, 4, … 128 hashes inside one tile, which is how proofs
 are answered from at most one tile per level.
 
-Entry bundles hold the entries themselves, 256 per bundle, each with a 2-byte big-endian length
-(C2SP tlog-tiles, "Log Entries"); an entry above 65,535 bytes cannot be bundled.
+Entry bundles, the other half of the layout, are in ``bundles.py``; paths of both in ``paths.py``.
 """
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -22,8 +20,7 @@ from zhiliang.core.ledger.proofs import HashReader, Node, range_nodes
 TILE_HEIGHT: Final = 8
 TILE_WIDTH: Final = 1 << TILE_HEIGHT
 MAX_LEVEL: Final = 63  # C2SP: levels are 0..63
-MAX_ENTRY_SIZE: Final = 0xFFFF  # the bundle length prefix is two bytes
-_MAX_INDEX: Final = 2**64 - 1
+MAX_INDEX: Final = 2**64 - 1
 
 
 class TileError(ValueError):
@@ -34,11 +31,7 @@ class TilePathError(TileError):
     """A path that is not a canonical C2SP tile or bundle path (served as 404)."""
 
 
-class BundleError(ValueError):
-    """An entry bundle that cannot be decoded, or an entry that cannot be bundled."""
-
-
-def _encode_index(index: int) -> str:
+def encode_index(index: int) -> str:
     """Three-digit groups, all but the last prefixed with 'x' (1234067 -> x001/x234/067)."""
     groups = []
     while True:
@@ -50,14 +43,14 @@ def _encode_index(index: int) -> str:
     return "/".join([*(f"x{group}" for group in groups[:-1]), groups[-1]])
 
 
-def _check_index_width(index: int, width: int) -> None:
-    if not 0 <= index <= _MAX_INDEX:
+def check_index_width(index: int, width: int) -> None:
+    if not 0 <= index <= MAX_INDEX:
         raise TileError(f"tile index {index} is outside 0..2**64-1")
     if not 1 <= width <= TILE_WIDTH:
         raise TileError(f"tile width {width} is outside 1..{TILE_WIDTH}")
 
 
-def _width_suffix(width: int) -> str:
+def width_suffix(width: int) -> str:
     return "" if width == TILE_WIDTH else f".p/{width}"
 
 
@@ -72,57 +65,11 @@ class TileId:
     def __post_init__(self) -> None:
         if not 0 <= self.level <= MAX_LEVEL:
             raise TileError(f"tile level {self.level} is outside 0..{MAX_LEVEL}")
-        _check_index_width(self.index, self.width)
+        check_index_width(self.index, self.width)
 
     @property
     def path(self) -> str:
-        return f"tile/{self.level}/{_encode_index(self.index)}{_width_suffix(self.width)}"
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class BundleId:
-    """Entry bundle ``index`` holding entries [index*256, index*256 + width)."""
-
-    index: int
-    width: int = TILE_WIDTH
-
-    def __post_init__(self) -> None:
-        _check_index_width(self.index, self.width)
-
-    @property
-    def path(self) -> str:
-        return f"tile/entries/{_encode_index(self.index)}{_width_suffix(self.width)}"
-
-
-# ASCII digits only: Python's \d and int() also accept other scripts' digits.
-_PATH: Final = re.compile(
-    r"tile/(?:(entries)|(0|[1-9][0-9]?))/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?"
-)
-
-
-def parse_path(path: str) -> TileId | BundleId:
-    """The tile or bundle a path names; only the one canonical spelling of each is accepted.
-
-    Paths round-trip, as Go's sumdb/tlog requires, so ``x000/001`` or ``.p/256`` are refused
-    rather than served under a second name.
-    """
-    match = _PATH.fullmatch(path)
-    if match is None:
-        raise TilePathError(f"not a tile path: {path!r}")
-    entries, level, index_text, width_text = match.groups()
-    index = int(index_text.replace("x", "").replace("/", ""))
-    width = int(width_text) if width_text else TILE_WIDTH
-    if width_text and width >= TILE_WIDTH:
-        raise TilePathError(f"partial width must be below {TILE_WIDTH}: {path!r}")
-    try:
-        parsed: TileId | BundleId = (
-            BundleId(index, width) if entries else TileId(int(level), index, width)
-        )
-    except TileError as exc:
-        raise TilePathError(f"{exc}: {path!r}") from None
-    if parsed.path != path:
-        raise TilePathError(f"not the canonical spelling of {parsed.path!r}: {path!r}")
-    return parsed
+        return f"tile/{self.level}/{encode_index(self.index)}{width_suffix(self.width)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,22 +91,6 @@ class LevelTiles:
         return TileId(self.level, self.full_tiles, self.partial_width)
 
 
-@dataclass(frozen=True, slots=True)
-class Bundles:
-    """The entry bundles for a tree size: ``full_bundles`` full ones, then maybe a partial."""
-
-    full_bundles: int
-    partial_width: int
-
-    @property
-    def last_full_bundle(self) -> BundleId | None:
-        return BundleId(self.full_bundles - 1) if self.full_bundles else None
-
-    @property
-    def partial_bundle(self) -> BundleId | None:
-        return BundleId(self.full_bundles, self.partial_width) if self.partial_width else None
-
-
 def tiles_for_size(size: int) -> list[LevelTiles]:
     """Level L holds floor(size / 256**L) hashes, in full tiles and one partial tile."""
     levels = []
@@ -168,10 +99,6 @@ def tiles_for_size(size: int) -> list[LevelTiles]:
         levels.append(LevelTiles(level, count >> TILE_HEIGHT, count % TILE_WIDTH))
         level += 1
     return levels
-
-
-def bundles_for_size(size: int) -> Bundles:
-    return Bundles(size >> TILE_HEIGHT, size % TILE_WIDTH)
 
 
 def edge_tiles(size: int) -> list[TileId]:
@@ -346,64 +273,3 @@ class TileBuilder:
 def integrate(size: int, edge: Mapping[TileId, bytes], leaf_hashes: Iterable[bytes]) -> Integration:
     """Append ``leaf_hashes`` to the tree of ``size`` leaves whose partial tiles are ``edge``."""
     return TileBuilder(size, edge).append(leaf_hashes)
-
-
-# Entry bundles --------------------------------------------------------------------------------
-
-
-def encode_bundle(entries: Iterable[bytes]) -> bytes:
-    out = bytearray()
-    for number, entry in enumerate(entries):
-        if len(entry) > MAX_ENTRY_SIZE:
-            raise BundleError(
-                f"entry {number} has {len(entry)} bytes; a bundled entry has at "
-                f"most {MAX_ENTRY_SIZE} (its length prefix is two bytes)"
-            )
-        out += len(entry).to_bytes(2, "big")
-        out += entry
-    return bytes(out)
-
-
-def decode_bundle(data: bytes, width: int | None = None) -> list[bytes]:
-    """The entries of a bundle; ``width``, when given, is how many it must hold."""
-    entries: list[bytes] = []
-    offset = 0
-    while offset < len(data):
-        if offset + 2 > len(data):
-            raise BundleError(f"bundle ends inside the length of entry {len(entries)}")
-        length = int.from_bytes(data[offset : offset + 2], "big")
-        offset += 2
-        if offset + length > len(data):
-            raise BundleError(
-                f"entry {len(entries)} declares {length} bytes, {len(data) - offset} remain"
-            )
-        entries.append(data[offset : offset + length])
-        offset += length
-    if width is not None and len(entries) != width:
-        raise BundleError(f"bundle holds {len(entries)} entries, not {width}")
-    return entries
-
-
-def integrate_bundles(size: int, partial: bytes, entries: Iterable[bytes]) -> dict[BundleId, bytes]:
-    """The bundles written by appending ``entries`` to a log of ``size`` entries.
-
-    ``partial`` is the partial bundle at ``size`` (empty when ``size`` is a multiple of 256).
-    """
-    pending = decode_bundle(partial, width=size % TILE_WIDTH)
-    index = size >> TILE_HEIGHT
-    written: dict[BundleId, bytes] = {}
-    grown = False
-    for entry in entries:
-        if len(entry) > MAX_ENTRY_SIZE:
-            raise BundleError(
-                f"entry {index * TILE_WIDTH + len(pending)} has {len(entry)} bytes; "
-                f"a bundled entry has at most {MAX_ENTRY_SIZE}"
-            )
-        pending.append(entry)
-        grown = True
-        if len(pending) == TILE_WIDTH:
-            written[BundleId(index)] = encode_bundle(pending)
-            pending, index, grown = [], index + 1, False
-    if grown:
-        written[BundleId(index, len(pending))] = encode_bundle(pending)
-    return written
