@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from zhiliang.accounts.actors import actor_of
 from zhiliang.accounts.api import router as accounts_router
+from zhiliang.common.audit import record_refusal
 from zhiliang.common.errors import DomainError
 from zhiliang.ledger.api import router as ledger_router
 from zhiliang.registry.api import router as registry_router
@@ -31,8 +33,18 @@ def _errors(request: HttpRequest, status: int, problems: list[dict[str, Any]]) -
     return api.create_response(request, {"errors": problems}, status=status)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _audit_refusal(request: HttpRequest, exc: DomainError) -> None:
+    """A refused write leaves one trace: its audit event (the transaction rolled back)."""
+    if request.method not in SAFE_METHODS:
+        record_refusal(actor_of(request), f"api {request.method} {request.path}", exc)
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    _audit_refusal(request, exc)
     return api.create_response(request, exc.as_body(), status=exc.status)
 
 
@@ -43,7 +55,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         location = [str(part) for part in error.get("loc", ())]
         # ninja prefixes the parameter's source and name: ("body", "payload", "credit_code").
         if location and location[0] in {"body", "query", "path", "form", "header"}:
-            location = location[2:] if len(location) > 2 else location[1:]  # noqa: PLR2004
+            location = location[2:] if len(location) > 2 else location[1:]
         problems.append(
             {
                 "field": ".".join(location) or "body",
@@ -72,7 +84,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "malformed", 404: "not_found", 405: "method_not_allowed"}.get(
         exc.status_code, "http_error"
     )
-    reason = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)  # noqa: PLR2004
+    reason = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
     return _errors(
         request, exc.status_code, [{"field": "body", "code": code, "reason": reason, "detail": {}}]
     )

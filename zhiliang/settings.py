@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zhiliang.accounts",
     "zhiliang.ledger",
     "zhiliang.portal",
+    "zhiliang.demo",
 ]
 
 MIDDLEWARE = [

@@ -49,7 +49,7 @@ def actor_for_user(
         username=user.username,
         enterprise_id=user.enterprise_id,
         lab_id=user.lab_id,
-        jurisdiction_path=user.jurisdiction.path if user.jurisdiction_id else None,
+        jurisdiction_path=user.jurisdiction.path if user.jurisdiction else None,
         scopes=allowed if scopes is None else allowed & scopes,
         token_id=token_id,
     )

@@ -8,7 +8,7 @@ from zhiliang.common.admin_scope import ScopedAdmin
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     scope = staticmethod(selectors.visible_users)
     list_display = (
         "username",
@@ -22,7 +22,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):  # type: ignore[misc]
     list_filter = ("role", "is_active")
     raw_id_fields = ("enterprise", "lab", "jurisdiction")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role"), {"fields": ("role", "display_name", "enterprise", "lab", "jurisdiction")}),
     )
 

@@ -20,7 +20,7 @@ router = Router(tags=["accounts"])
 @router.get("/me", response=MeOut, auth=signed_in())
 def me(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(request)
-    user = selectors.visible_users(actor).get(pk=actor.user_id)
+    user = selectors.visible_users(actor).get(pk=actor.user_id or 0)
     return {
         "username": user.username,
         "role": user.role,

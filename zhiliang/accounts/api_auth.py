@@ -25,16 +25,19 @@ class ActorAuth:
         actor = actor_of(request)
         if actor.is_public:
             return None  # ninja answers 401
-        if actor.token_id is None and request.method not in SAFE_METHODS:
-            if error_response := check_csrf(request):
-                raise Forbidden(
-                    Problem(
-                        "csrf",
-                        "csrf_failed",
-                        _("The CSRF check failed; reload the page.")
-                        + f" ({error_response.status_code})",
-                    )
+        if (
+            actor.token_id is None
+            and request.method not in SAFE_METHODS
+            and (error_response := check_csrf(request))
+        ):
+            raise Forbidden(
+                Problem(
+                    "csrf",
+                    "csrf_failed",
+                    _("The CSRF check failed; reload the page.")
+                    + f" ({error_response.status_code})",
                 )
+            )
         if self.roles and actor.role not in self.roles:
             raise Forbidden(
                 Problem("role", "role_not_allowed", _("Your role cannot use this endpoint."))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiliang.accounts.roles import Role
 
-TOKEN_PREFIX = "zl_"
+TOKEN_PREFIX = "zl_"  # noqa: S105 (a prefix, not a secret)
 
 
 class User(AbstractUser):

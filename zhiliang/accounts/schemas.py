@@ -1,8 +1,8 @@
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
-from typing_extensions import Annotated
 
 
 class MeOut(Schema):

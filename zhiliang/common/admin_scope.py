@@ -11,19 +11,20 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from zhiliang.accounts.actors import Actor, actor_of
+from zhiliang.accounts.actors import actor_of
 from zhiliang.accounts.roles import Role
 
 
 class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    scope: ClassVar[Callable[[Actor], QuerySet[Any]] | None] = None
+    scope: ClassVar[Callable[..., QuerySet[Any]] | None] = None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         actor = actor_of(request)
         base = super().get_queryset(request)
-        if self.scope is None:
+        scope = type(self).scope
+        if scope is None:
             return base if actor.role == Role.ADMIN else base.none()
-        return base.filter(pk__in=type(self).scope(actor).values("pk"))  # type: ignore[misc]
+        return base.filter(pk__in=scope(actor).values("pk"))
 
     def _is_admin(self, request: HttpRequest) -> bool:
         return actor_of(request).role == Role.ADMIN

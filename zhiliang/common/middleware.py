@@ -45,5 +45,5 @@ class DomainErrorPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        template = "404.html" if exception.status == 404 else "error.html"  # noqa: PLR2004
+        template = "404.html" if exception.status == 404 else "error.html"
         return render(request, template, {"problems": exception.problems}, status=exception.status)

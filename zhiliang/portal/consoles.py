@@ -80,7 +80,7 @@ def console_for(actor: Actor) -> dict[str, Any]:
             )
         )
     if actor.role == Role.LAB_STAFF:
-        body = registry_selectors.testing_bodies().filter(pk=actor.lab_id).first()
+        body = registry_selectors.testing_bodies().filter(pk=actor.lab_id or 0).first()
         cards.append(
             Card(
                 _("Our testing body"),

@@ -1,11 +1,11 @@
-"""Pages: the public portal, login, and each role's console. Thin: selectors decide who sees what."""
+"""Pages: the public portal, login, and each role's console; selectors decide who sees what."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -83,7 +83,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: HttpRequest) -> HttpResponse | FileResponse:
     actor = actor_of(request)
     filters = {k: request.GET.get(k) or None for k in ("q", "region", "role", "size")}
     enterprises = registry_selectors.filter_enterprises(
@@ -93,7 +93,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             "enterprises.xlsx",
             _("Enterprises"),
-            consoles.ENTERPRISE_COLUMNS,
+            [str(c) for c in consoles.ENTERPRISE_COLUMNS],
             consoles.enterprise_rows(enterprises),
         )
     page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -139,6 +139,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "tokens": account_selectors.visible_tokens(actor).filter(user_id=actor.user_id),
+            "tokens": account_selectors.visible_tokens(actor).filter(user_id=actor.user_id or 0),
         },
     )

@@ -1,7 +1,7 @@
 """Turn the core's identifier refusals into translated Problems for people."""
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from zhiliang.common.errors import Problem
 from zhiliang.core.identifiers import InvalidIdentifier

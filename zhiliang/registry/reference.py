@@ -76,14 +76,14 @@ def load_catalogue(seed_dir: Path = SEED_DIR) -> Loaded:
     created = updated = 0
     with (seed_dir / "categories.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            _obj, made = ProductCategory.objects.update_or_create(
+            _category, made = ProductCategory.objects.update_or_create(
                 code=row["code"], defaults={"name": row["name"], "name_en": row["name_en"]}
             )
             created, updated = created + int(made), updated + int(not made)
     categories = {c.code: c for c in ProductCategory.objects.all()}
     with (seed_dir / "products.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            _obj, made = Product.objects.update_or_create(
+            _product, made = Product.objects.update_or_create(
                 code=row["code"],
                 defaults={
                     "category": categories[row["category"]],

@@ -1,11 +1,10 @@
 """What the registry API accepts and returns. Bounded fields: oversized input is a 422."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, FilterLookup, FilterSchema, Schema
 from pydantic import StringConstraints
-from typing_extensions import Annotated
 
 Short = Annotated[str, StringConstraints(max_length=100)]
 Text = Annotated[str, StringConstraints(max_length=300)]
@@ -26,7 +25,7 @@ class RegionOut(Schema):
 
 class RegionFilter(FilterSchema):
     level: Literal["nation", "province", "city", "county", "town"] | None = None
-    parent: str | None = Field(None, q="parent__code", max_length=12)
+    parent: Annotated[str | None, FilterLookup("parent__code"), Field(max_length=12)] = None
 
 
 class CategoryOut(Schema):
@@ -58,7 +57,7 @@ class ProductFilter(FilterSchema):
     requires_production_licence: bool | None = None
     in_grading_catalogue: bool | None = None
     tracing_phase: Literal["2024", "2025", "2027"] | None = None
-    q: str | None = Field(None, q="name__icontains", max_length=50)
+    q: Annotated[str | None, FilterLookup("name__icontains"), Field(max_length=50)] = None
 
 
 class TestingBodyOut(Schema):
@@ -112,7 +111,7 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "credit_code"], max_length=50)
+    q: Annotated[str | None, Field(max_length=50)] = None
     region: str | None = Field(None, max_length=12)
     role: RoleName | None = None
     size: SizeName | None = None

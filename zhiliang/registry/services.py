@@ -24,6 +24,7 @@ from zhiliang.registry.models import (
     CertificateStatus,
     Enterprise,
     EnterpriseSize,
+    Product,
     ProductionLicence,
     ProductModel,
     QualityCertification,
@@ -385,9 +386,7 @@ def add_quality_certification(
     return certification
 
 
-def _product_or_problem(
-    product_id: int | None, problems: list[Problem]
-) -> "selectors.Product | None":
+def _product_or_problem(product_id: int | None, problems: list[Problem]) -> Product | None:
     if product_id is None:
         return None
     product = selectors.products().filter(pk=product_id).first()
@@ -458,6 +457,7 @@ def create_product_model(
         raise Conflict(
             Problem("model", "already_registered", _("This product model is already registered."))
         )
+    assert product is not None
     product_model = ProductModel.objects.create(
         enterprise=enterprise,
         product=product,
