@@ -61,6 +61,9 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"
+
 
 class OutboxEndpoint(models.Model):
     """A receiving system: the national credit publicity system, a platform's webhook …"""

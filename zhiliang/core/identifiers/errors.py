@@ -7,7 +7,7 @@ package (which imports them all).
 from typing import Final
 
 
-class InvalidIdentifier(ValueError):  # noqa: N818 - a refusal, named like NotFound and Conflict
+class InvalidIdentifier(ValueError):
     """An identifier that breaks a rule of its standard: a refusal, never a bug.
 
     ``code`` is stable and snake_case (for the USCC and GS1 numbers it is the ``reason`` value of
