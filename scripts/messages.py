@@ -18,11 +18,31 @@ PO = ROOT / "zhiliang/locale/zh_Hans/LC_MESSAGES/django.po"
 
 def main() -> int:
     subprocess.run(
-        [sys.executable, "-m", "zhiliang.cli", "makemessages", "-l", "zh_Hans", "--no-location",
-         "--ignore", ".venv/*", "--ignore", "var/*", "--ignore", ".tools/*", "--ignore",
-         "bench/*", "-v0"], cwd=ROOT, check=True)
-    tables = [ROOT / "zhiliang/locale/zh_Hans/base_translations.tsv",
-              *sorted(ROOT.glob("zhiliang/*/translations_zh.txt"))]
+        [
+            sys.executable,
+            "-m",
+            "zhiliang.cli",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-location",
+            "--ignore",
+            ".venv/*",
+            "--ignore",
+            "var/*",
+            "--ignore",
+            ".tools/*",
+            "--ignore",
+            "bench/*",
+            "-v0",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    tables = [
+        ROOT / "zhiliang/locale/zh_Hans/base_translations.tsv",
+        *sorted(ROOT.glob("zhiliang/*/translations_zh.txt")),
+    ]
     known: dict[str, str] = {}
     for table in tables:
         for line in table.read_text(encoding="utf-8").splitlines():

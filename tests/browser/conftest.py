@@ -16,14 +16,22 @@ SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make test` (it installs it) or "
-                    "`sudo apt-get install chromium fonts-noto-cjk`")
+        pytest.fail(
+            "Debian's chromium is missing: run `make test` (it installs it) or "
+            "`sudo apt-get install chromium fonts-noto-cjk`"
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 

@@ -45,8 +45,9 @@ def test_login_refuses_a_wrong_password_then_lets_in(live_server, page, shoot, p
 
 
 @pytest.mark.parametrize(("role", "label", "card"), CONSOLES, ids=[c[0] for c in CONSOLES])
-def test_each_roles_console_home(request, live_server, page, shoot, log_in, role, label,
-                                 card) -> None:
+def test_each_roles_console_home(
+    request, live_server, page, shoot, log_in, role, label, card
+) -> None:
     person = request.getfixturevalue(role)
     log_in(person.user.username)
     expect(page.get_by_test_id("console-role")).to_have_text(label)
@@ -54,8 +55,9 @@ def test_each_roles_console_home(request, live_server, page, shoot, log_in, role
     shoot(f"console-{role}")
 
 
-def test_regulator_filters_enterprises(live_server, page, shoot, log_in, county_regulator,
-                                       producer, outsider) -> None:
+def test_regulator_filters_enterprises(
+    live_server, page, shoot, log_in, county_regulator, producer, outsider
+) -> None:
     log_in("nanhu")
     page.get_by_test_id("card-enterprises").get_by_role("link").click()
     expect(page.get_by_test_id("result-count")).to_have_text("共 1 家企业")

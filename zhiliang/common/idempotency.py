@@ -48,7 +48,7 @@ def replay(
         raise Conflict(
             Problem(
                 "Idempotency-Key",
-                "key_reused",
+                "idempotency_key_reused",
                 _("This Idempotency-Key was already used for another request."),
             )
         )

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import random
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,14 +43,29 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def verify_signature(secret: str, header: str, body: bytes) -> bool:
-    """For receivers (and our tests): constant-time check of the header against the body."""
-    try:
-        parts = dict(item.split("=", 1) for item in header.split(","))
-        expected = sign(secret, int(parts["t"]), body)
-    except (KeyError, ValueError):
+def verify_signature(
+    secret: str, header: str, body: bytes, *, tolerance: timedelta | None = None
+) -> bool:
+    """For receivers (and our tests): constant-time check of the header against the body.
+
+    Any malformed header is simply not valid: a receiver must never fail on what a stranger
+    sends. With ``tolerance``, a signature older or newer than that is refused too, so a
+    captured request cannot be replayed later.
+    """
+    timestamp, macs = None, []
+    for item in header.split(","):
+        name, _sep, value = item.strip().partition("=")
+        if name == "t" and value.isascii() and value.isdigit():
+            timestamp = int(value)
+        elif name == "v1":
+            macs.append(value.encode("utf-8"))
+    if timestamp is None or not macs:
         return False
-    return hmac.compare_digest(expected, header)
+    if tolerance is not None and abs(time.time() - timestamp) > tolerance.total_seconds():
+        return False
+    expected = sign(secret, timestamp, body).rpartition("v1=")[2].encode("ascii")
+    # The format allows one v1 value per secret while a secret is replaced; any one may match.
+    return any(hmac.compare_digest(expected, mac) for mac in macs)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -10,8 +10,9 @@ from zhiliang.registry.models import CccCertificate, Enterprise, ProductModel
 
 
 def _snapshot() -> list[tuple[str, str, str]]:
-    return list(Enterprise.objects.order_by("credit_code")
-                .values_list("credit_code", "name", "town__code"))
+    return list(
+        Enterprise.objects.order_by("credit_code").values_list("credit_code", "name", "town__code")
+    )
 
 
 @pytest.mark.both_databases
@@ -25,16 +26,20 @@ def test_small_demo_is_valid_and_a_second_run_adds_nothing(capsys) -> None:
         identifiers.parse_uscc(code)
         assert code[2:8] == town[:6]  # registered by the county it sits in
     for gtin in ProductModel.objects.exclude(gtin=None).values_list("gtin", flat=True):
-        assert identifiers.parse_gtin(gtin).gtin14 == gtin and gtin[1:4] in {f"69{d}" for d in
-                                                                               "0123456789"}
+        assert identifiers.parse_gtin(gtin).gtin14 == gtin and gtin[1:4] in {
+            f"69{d}" for d in "0123456789"
+        }
     for number in CccCertificate.objects.values_list("number", flat=True)[:50]:
         assert len(number) == 16
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values) - {Role.PUBLIC}
 
     call_command("demo", scale="small", seed=7)
     assert "already loaded" in capsys.readouterr().out
-    assert (Enterprise.objects.count(), ProductModel.objects.count(),
-            User.objects.count()) == counts
+    assert (
+        Enterprise.objects.count(),
+        ProductModel.objects.count(),
+        User.objects.count(),
+    ) == counts
     with pytest.raises(CommandError, match="scale small and seed 7"):
         call_command("demo", scale="small", seed=8)
 

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from openpyxl import load_workbook
 
 from zhiliang.registry.tests.factories import EnterpriseFactory
@@ -119,12 +119,21 @@ def test_passwords_are_hashed_with_argon2() -> None:
 
 def test_deploy_check_is_clean_under_production_settings(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**env, "ZHILIANG_PUBLIC_URL": "https://zhiliang.example",
-           "SECRET_KEY": "x" * 64 + "-production-secret-for-the-deploy-check",
-           "ZHILIANG_VAR_DIR": str(tmp_path), "ZHILIANG_DEBUG": "0",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    result = subprocess.run([sys.executable, "-m", "zhiliang.cli", "check", "--deploy",
-                             "--fail-level", "WARNING"], env=env, capture_output=True,
-                            text=True, cwd=settings.BASE_DIR, check=False)
+    env = {
+        **env,
+        "ZHILIANG_PUBLIC_URL": "https://zhiliang.example",
+        "SECRET_KEY": "x" * 64 + "-production-secret-for-the-deploy-check",
+        "ZHILIANG_VAR_DIR": str(tmp_path),
+        "ZHILIANG_DEBUG": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "zhiliang.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

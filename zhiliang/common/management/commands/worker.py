@@ -22,20 +22,32 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, once: bool, idle_sleep: float, **opts: Any) -> None:
+        self.stderr.write(f"worker: jobs {', '.join(worker.jobs()) or '(none)'}")
+        if once:
+            # One round in the caller's connection: closing it here would break a caller that
+            # is inside a transaction (a test, a script), and nothing long-lived is left behind.
+            done = worker.run_round()
+            self.stdout.write(" ".join(f"{k}={v}" for k, v in done.items()))
+            return
+        self._run_until_stopped(idle_sleep)
+
+    def _run_until_stopped(self, idle_sleep: float) -> None:
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        self.stderr.write(f"worker: jobs {', '.join(worker.jobs()) or '(none)'}")
-        while not stopping:
-            close_old_connections()
-            done = worker.run_round()
-            if once:
-                self.stdout.write(" ".join(f"{k}={v}" for k, v in done.items()))
-                return
-            if not any(done.values()):
-                time.sleep(idle_sleep)
+        # SIGTERM (a deploy, systemd) ends the worker after the round in progress, so no message
+        # is left half-recorded; its lease would expire anyway, but this avoids a second send.
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while not stopping:
+                # A worker lives for days: drop connections the database or CONN_MAX_AGE ended.
+                close_old_connections()
+                done = worker.run_round()
+                if not any(done.values()):
+                    time.sleep(idle_sleep)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
