@@ -15,8 +15,10 @@ from zhiliang.accounts.actors import actor_of
 from zhiliang.accounts.api import router as accounts_router
 from zhiliang.common.audit import record_refusal
 from zhiliang.common.errors import DomainError
+from zhiliang.grading.api import router as grading_router
 from zhiliang.ledger.api import router as ledger_router
 from zhiliang.registry.api import router as registry_router
+from zhiliang.tracing.api import router as tracing_router
 
 api = NinjaAPI(
     title="zhiliang API",
@@ -27,6 +29,8 @@ api = NinjaAPI(
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/grading", grading_router)
+api.add_router("/tracing", tracing_router)
 
 
 def _errors(request: HttpRequest, status: int, problems: list[dict[str, Any]]) -> HttpResponse:

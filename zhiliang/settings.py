@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "zhiliang.registry",
     "zhiliang.accounts",
     "zhiliang.ledger",
+    "zhiliang.grading",
+    "zhiliang.tracing",
     "zhiliang.portal",
     "zhiliang.demo",
 ]

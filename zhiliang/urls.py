@@ -10,5 +10,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("ledger/", include("zhiliang.ledger.urls")),
+    path("grading/", include("zhiliang.grading.urls")),
+    path("", include("zhiliang.tracing.urls")),  # GS1 Digital Link paths live at the root
     path("", include("zhiliang.portal.urls")),
 ]

@@ -3,7 +3,7 @@
 Later issues add their cards (grading declarations, trace capture, spot-check tasks …) here.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,16 @@ class Card:
     url: str = ""
     count: int | None = None
     testid: str = ""
+
+
+CardSource = Callable[[Actor], list[Card]]
+_CARD_SOURCES: list[CardSource] = []
+
+
+def register_cards(source: CardSource) -> None:
+    """Feature apps add their console cards (from their AppConfig.ready) without editing this."""
+    if source not in _CARD_SOURCES:
+        _CARD_SOURCES.append(source)
 
 
 def public_stats() -> dict[str, int]:
@@ -111,6 +121,8 @@ def console_for(actor: Actor) -> dict[str, Any]:
                 "card-admin",
             )
         )
+    for source in _CARD_SOURCES:
+        cards.extend(source(actor))
     cards.append(
         Card(
             _("API tokens"),

@@ -2,6 +2,7 @@ import functools
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import autodiscover_modules
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -35,6 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, scale: str, seed: int, **opts: Any) -> None:
         from django.utils import timezone
 
+        # Feature apps register their steps in <app>/demo_steps.py, after the registry's.
+        autodiscover_modules("demo_steps")
         try:
             todo = pending_steps(Scale(scale), seed)
         except DemoMismatch as exc:

@@ -1,0 +1,5 @@
+"""Grading endpoints under /api/grading/."""
+
+from ninja import Router
+
+router = Router(tags=["grading"])

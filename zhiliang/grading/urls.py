@@ -1,0 +1,6 @@
+"""Grading pages."""
+
+from django.urls import URLPattern
+
+app_name = "grading"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,6 @@
+"""Tracing pages."""
+
+from django.urls import URLPattern
+
+app_name = "tracing"
+urlpatterns: list[URLPattern] = []
