@@ -65,7 +65,7 @@ def _make(username: str, role: Role, **binding: Any) -> Person:
 def producer(regions) -> Person:
     from zhiliang.registry.tests.factories import EnterpriseFactory
 
-    return _make("producer", Role.ENTERPRISE_MEMBER, enterprise=EnterpriseFactory())
+    return _make("producer", Role.ENTERPRISE_MEMBER, enterprise=EnterpriseFactory.create())
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def outsider(regions) -> Person:
     return _make(
         "outsider",
         Role.ENTERPRISE_MEMBER,
-        enterprise=EnterpriseFactory(county="330483", town_code="330483001"),
+        enterprise=EnterpriseFactory.create(county="330483", town_code="330483001"),
     )
 
 
@@ -111,7 +111,7 @@ def department_reader(regions) -> Person:
 def lab_staff(regions) -> Person:
     from zhiliang.registry.tests.factories import TestingBodyFactory
 
-    return _make("lab", Role.LAB_STAFF, lab=TestingBodyFactory())
+    return _make("lab", Role.LAB_STAFF, lab=TestingBodyFactory.create())
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def platform_operator(regions) -> Person:
     return _make(
         "platform",
         Role.PLATFORM_OPERATOR,
-        enterprise=EnterpriseFactory(is_producer=False, is_platform=True),
+        enterprise=EnterpriseFactory.create(is_producer=False, is_platform=True),
     )
 
 

@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from zhiliang.core import identifiers
 from zhiliang.demo import names
 from zhiliang.demo.steps import Context, Step, days_before, register_step, shared_data_dir
-from zhiliang.registry import reference
+from zhiliang.ledger import services as ledger
+from zhiliang.registry import facts, reference
 from zhiliang.registry.models import (
     CccCertificate,
     CertificateStatus,
@@ -287,6 +288,28 @@ def _certificates(ctx: Context) -> int:
     return len(licences) + len(cccs) + len(qms)
 
 
+def _ledger(ctx: Context) -> int:
+    """The registry's public facts go into the ledger, as registrations through the services do."""
+    enterprises = Enterprise.objects.select_related("town").order_by("pk")
+    n = ledger.append_many(facts.ENTERPRISE, (facts.enterprise_fact(e) for e in enterprises))
+    ctx.advance(n)
+    licences = ProductionLicence.objects.select_related("product", "enterprise").order_by("pk")
+    n += ledger.append_many(
+        facts.LICENCE, (facts.licence_fact(x, x.enterprise.credit_code) for x in licences)
+    )
+    cccs = CccCertificate.objects.select_related("product", "enterprise").order_by("pk")
+    n += ledger.append_many(
+        facts.CCC_CERTIFICATE, (facts.ccc_fact(x, x.enterprise.credit_code) for x in cccs)
+    )
+    bodies = TestingBody.objects.prefetch_related("scope").order_by("pk")
+    n += ledger.append_many(
+        facts.TESTING_BODY,
+        (facts.testing_body_fact(b, [p.code for p in b.scope.all()]) for b in bodies),
+    )
+    ctx.advance(n)
+    return n
+
+
 def _producer_count(ctx: Context) -> int:
     return max(1, round(ctx.enterprise_count * 0.6))
 
@@ -298,3 +321,11 @@ register_step(
     Step("product_models", "product models", lambda c: _producer_count(c) * 2, _product_models)
 )
 register_step(Step("certificates", "licences and certificates", _producer_count, _certificates))
+register_step(
+    Step(
+        "registry_ledger",
+        "registry facts into the ledger",
+        lambda c: c.enterprise_count * 2,
+        _ledger,
+    )
+)

@@ -18,7 +18,8 @@ from zhiliang.common import idempotency
 from zhiliang.common.audit import record_audit
 from zhiliang.common.errors import Conflict, DomainError, Forbidden, Problem
 from zhiliang.core import identifiers
-from zhiliang.registry import selectors
+from zhiliang.ledger import services as ledger
+from zhiliang.registry import facts, selectors
 from zhiliang.registry.models import (
     CccCertificate,
     CertificateStatus,
@@ -154,6 +155,7 @@ def register_enterprise(
         established_on=data.established_on,
         **{f"is_{role}": role in data.roles for role in ENTERPRISE_ROLES},
     )
+    ledger.append(facts.ENTERPRISE, facts.enterprise_fact(enterprise))
     idempotency.remember(
         actor, idempotency_key, "registry.enterprise.register", request, enterprise
     )
@@ -163,6 +165,7 @@ def register_enterprise(
 
 # Fields an enterprise may correct itself; the rest are the registration authority's.
 SELF_SERVICE_FIELDS = frozenset({"address", "legal_representative"})
+NULLABLE_FIELDS = frozenset({"established_on"})
 UPDATABLE_FIELDS = frozenset(
     {"name", "address", "town_code", "size", "roles", "legal_representative", "established_on"}
 )
@@ -178,6 +181,11 @@ def update_enterprise(
         Problem(name, "not_updatable", _("This field cannot be changed here."))
         for name in changes
         if name not in UPDATABLE_FIELDS
+    ]
+    problems += [
+        Problem(name, "required", _("This field cannot be empty."))
+        for name, value in changes.items()
+        if value is None and name in UPDATABLE_FIELDS - NULLABLE_FIELDS
     ]
     if actor.role == Role.ENTERPRISE_MEMBER:
         problems += [
@@ -294,6 +302,7 @@ def add_ccc_certificate(
         valid_until=valid_until,
         status=status,
     )
+    ledger.append(facts.CCC_CERTIFICATE, facts.ccc_fact(certificate, enterprise.credit_code))
     idempotency.remember(actor, idempotency_key, "registry.ccc.add", request, certificate)
     record_audit(actor, "registry.ccc.add", certificate)
     return certificate
@@ -348,6 +357,7 @@ def add_licence(
         valid_until=valid_until,
         status=status,
     )
+    ledger.append(facts.LICENCE, facts.licence_fact(licence, enterprise.credit_code))
     idempotency.remember(actor, idempotency_key, "registry.licence.add", request, licence)
     record_audit(actor, "registry.licence.add", licence)
     return licence

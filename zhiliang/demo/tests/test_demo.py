@@ -26,6 +26,7 @@ def test_small_demo_is_valid_and_a_second_run_adds_nothing(capsys) -> None:
         identifiers.parse_uscc(code)
         assert code[2:8] == town[:6]  # registered by the county it sits in
     for gtin in ProductModel.objects.exclude(gtin=None).values_list("gtin", flat=True):
+        assert gtin is not None
         assert identifiers.parse_gtin(gtin).gtin14 == gtin and gtin[1:4] in {
             f"69{d}" for d in "0123456789"
         }

@@ -69,7 +69,7 @@ def test_outsider_gets_404_for_another_enterprise_page(producer, outsider) -> No
 
 def test_enterprise_list_is_scoped_paged_and_pins_its_queries(county_regulator, outsider) -> None:
     for i in range(60):
-        EnterpriseFactory(name=f"嘉兴市列表{i:02d}电器有限公司")
+        EnterpriseFactory.create(name=f"嘉兴市列表{i:02d}电器有限公司")
     client = logged_in(county_regulator)
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/console/enterprises/")
@@ -82,7 +82,9 @@ def test_enterprise_list_is_scoped_paged_and_pins_its_queries(county_regulator, 
 def test_enterprise_list_exports_to_excel(county_regulator, producer, outsider) -> None:
     response = logged_in(county_regulator).get("/console/enterprises/?format=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     codes = {row[0] for row in rows[1:]}
     assert producer.enterprise.credit_code in codes

@@ -28,7 +28,7 @@ def credit_code(county: str = "330402") -> str:
     return identifiers.make_uscc("9", "1", county, f"MA{n:06d}")
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[ProductCategory]):
     class Meta:
         model = ProductCategory
         django_get_or_create = ("code",)
@@ -37,7 +37,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name = "电子及信息技术产品"
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(factory.django.DjangoModelFactory[Product]):
     class Meta:
         model = Product
 
@@ -47,7 +47,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     requires_ccc = True
 
 
-class EnterpriseFactory(factory.django.DjangoModelFactory):
+class EnterpriseFactory(factory.django.DjangoModelFactory[Enterprise]):
     class Meta:
         model = Enterprise
 
@@ -63,7 +63,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     is_producer = True
 
 
-class ProductModelFactory(factory.django.DjangoModelFactory):
+class ProductModelFactory(factory.django.DjangoModelFactory[ProductModel]):
     class Meta:
         model = ProductModel
 
@@ -76,7 +76,7 @@ class ProductModelFactory(factory.django.DjangoModelFactory):
     )
 
 
-class CccCertificateFactory(factory.django.DjangoModelFactory):
+class CccCertificateFactory(factory.django.DjangoModelFactory[CccCertificate]):
     class Meta:
         model = CccCertificate
 
@@ -88,7 +88,7 @@ class CccCertificateFactory(factory.django.DjangoModelFactory):
     valid_until = date(2027, 3, 1)
 
 
-class TestingBodyFactory(factory.django.DjangoModelFactory):
+class TestingBodyFactory(factory.django.DjangoModelFactory[TestingBody]):
     class Meta:
         model = TestingBody
 

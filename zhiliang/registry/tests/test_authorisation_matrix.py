@@ -63,8 +63,8 @@ def test_registry_matrix(role, cast, api, producer) -> None:
     person = cast[role]
     read, listed, update, register, add_ccc, read_model, create_model = MATRIX[role]
     target: Enterprise = producer.enterprise
-    model = ProductModelFactory(enterprise=target, published=False)
-    product = ProductFactory()
+    model = ProductModelFactory.create(enterprise=target, published=False)
+    product = ProductFactory.create()
 
     assert api.get(f"/api/registry/enterprises/{target.pk}", as_=person).status_code == read
     listing = api.get("/api/registry/enterprises", as_=person, limit=1000)

@@ -93,7 +93,7 @@ def test_invalid_ccc_number(api, producer, number, code) -> None:
 def test_invalid_gtin(api, producer, gtin, code) -> None:
     body = {
         "enterprise_id": producer.enterprise.pk,
-        "product_id": ProductFactory().pk,
+        "product_id": ProductFactory.create().pk,
         "brand": "禾美",
         "model": "X1",
         "gtin": gtin,

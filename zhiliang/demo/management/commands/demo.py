@@ -15,6 +15,7 @@ from rich.progress import (
 
 from zhiliang.demo import registry_steps, users  # noqa: F401 (they register their steps)
 from zhiliang.demo.steps import Context, DemoMismatch, Scale, pending_steps, run_step
+from zhiliang.ledger import services as ledger
 
 
 def _advance(bar: Progress, task: TaskID, n: int) -> None:
@@ -60,3 +61,6 @@ class Command(BaseCommand):
                 items = run_step(step, ctx)
                 bar.update(task, completed=bar.tasks[task].total)
                 self.stdout.write(f"{step.label}: {items}")
+            task = bar.add_task("sequencing the ledger", total=None)
+            integrated = ledger.sequence()
+        self.stdout.write(f"ledger: {integrated} entries integrated")
