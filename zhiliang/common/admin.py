@@ -51,5 +51,8 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Send the selected dead letters again"))
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
-        n = outbox.requeue([str(pk) for pk in queryset.values_list("pk", flat=True)])
+        n = outbox.requeue(
+            actor=actor_of(request),
+            message_ids=[str(pk) for pk in queryset.values_list("pk", flat=True)],
+        )
         self.message_user(request, _("%(n)d messages queued again.") % {"n": n}, messages.SUCCESS)

@@ -6,7 +6,8 @@ sends due messages over HTTP with an Idempotency-Key and an HMAC-SHA256 signatur
 exponential backoff and dead-letters a message after the configured number of attempts.
 
 Signature: ``X-Zhiliang-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``
-(the Stripe scheme: the timestamp inside the MAC lets a receiver refuse replays).
+(the Stripe scheme: the timestamp inside the MAC lets a receiver refuse replays). The design,
+the retry schedule and what receivers must do are in docs/outbox.md.
 """
 
 import dataclasses
@@ -15,7 +16,7 @@ import hmac
 import json
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from zhiliang.accounts.actors import Actor
+from zhiliang.common.audit import record_audit
 from zhiliang.common.models import OutboxEndpoint, OutboxMessage, OutboxStatus
 
 SIGNATURE_HEADER = "X-Zhiliang-Signature"
@@ -77,13 +80,29 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay * (1 + random.random() / 10))  # noqa: S311 (not security)
 
 
+def send_room() -> timedelta:
+    """The longest one send may take.
+
+    httpx applies the timeout to connecting, writing and reading separately.
+    """
+    return timedelta(seconds=3 * settings.OUTBOX_TIMEOUT_SECONDS)
+
+
+def lease_length() -> timedelta:
+    """How long a claim holds: the configured lease, but always room for two whole sends."""
+    return max(timedelta(seconds=settings.OUTBOX_LEASE_SECONDS), 2 * send_room())
+
+
 def claim_due(batch: int = 50, now: datetime | None = None) -> list[OutboxMessage]:
     """Take a lease on up to ``batch`` due messages; concurrent workers take disjoint sets.
 
     PostgreSQL: FOR UPDATE SKIP LOCKED, so a second worker skips rows the first is claiming.
     SQLite: the connection begins IMMEDIATE transactions, so claims are serialised.
+    The lease is the new ``next_attempt_at``: the message is due again, for any worker, only if
+    this one dies before recording an outcome.
     """
     now = now or timezone.now()
+    lease = now + lease_length()
     with transaction.atomic():
         due = OutboxMessage.objects.filter(
             status=OutboxStatus.PENDING, next_attempt_at__lte=now, endpoint__active=True
@@ -91,13 +110,29 @@ def claim_due(batch: int = 50, now: datetime | None = None) -> list[OutboxMessag
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         messages = list(due.select_related("endpoint")[:batch])
-        lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
         OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
             next_attempt_at=lease, attempts=F("attempts") + 1
         )
     for message in messages:
         message.attempts += 1
+        message.next_attempt_at = lease
     return messages
+
+
+def release(messages: Sequence[OutboxMessage]) -> int:
+    """Give back claimed messages unsent, due at once and with the attempt not counted.
+
+    Only rows still under this worker's lease are touched: if the lease already ran out and
+    another worker claimed a message, that worker's claim stands.
+    """
+    released = 0
+    for lease in {m.next_attempt_at for m in messages}:
+        released += OutboxMessage.objects.filter(
+            pk__in=[m.pk for m in messages if m.next_attempt_at == lease],
+            status=OutboxStatus.PENDING,
+            next_attempt_at=lease,
+        ).update(next_attempt_at=timezone.now(), attempts=F("attempts") - 1)
+    return released
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +140,7 @@ class DeliveryReport:
     delivered: int = 0
     retried: int = 0
     dead: int = 0
+    released: int = 0  # claimed, but given back unsent because the lease was running out
 
 
 def deliver(message: OutboxMessage, client: httpx.Client) -> str:
@@ -132,10 +168,17 @@ def deliver(message: OutboxMessage, client: httpx.Client) -> str:
 
 
 def _record_outcome(message: OutboxMessage, status_code: int | None, error: str) -> str:
+    """Record what happened, unless the lease ran out and another worker took the message.
+
+    That worker sends it again under the same Idempotency-Key and records its own outcome; this
+    one must not overwrite that worker's lease with a retry time of its own.
+    """
     now = timezone.now()
-    pending = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING)
+    ours = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at=message.next_attempt_at
+    )
     if status_code is not None and 200 <= status_code < 300:
-        pending.update(status=OutboxStatus.DELIVERED, delivered_at=now, last_error="")
+        ours.update(status=OutboxStatus.DELIVERED, delivered_at=now, last_error="")
         return OutboxStatus.DELIVERED
     permanent = (
         status_code is not None
@@ -143,21 +186,33 @@ def _record_outcome(message: OutboxMessage, status_code: int | None, error: str)
         and status_code not in RETRYABLE_CLIENT_ERRORS
     )
     if permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        pending.update(status=OutboxStatus.DEAD, last_error=error)
+        ours.update(status=OutboxStatus.DEAD, last_error=error)
         return OutboxStatus.DEAD
-    pending.update(next_attempt_at=now + backoff(message.attempts), last_error=error)
+    ours.update(next_attempt_at=now + backoff(message.attempts), last_error=error)
     return OutboxStatus.PENDING
 
 
 def deliver_due(batch: int = 50, client: httpx.Client | None = None) -> DeliveryReport:
+    """Claim due messages and send them one by one while the claim lasts.
+
+    A batch of sends to a receiver that hangs can outlast the lease (50 sends that each wait out
+    a 10 s timeout take 500 s against a 60 s lease), and a message sent after its lease ended
+    may be sent by another worker as well. So a send starts only while the lease leaves room
+    for all its timeouts, and the rest of the batch is given back for the next worker at once.
+    """
     messages = claim_due(batch)
     if not messages:
         return DeliveryReport()
     counts = {OutboxStatus.DELIVERED: 0, OutboxStatus.PENDING: 0, OutboxStatus.DEAD: 0}
+    room = send_room()
+    released = 0
     own_client = client is None
     http = client or httpx.Client(timeout=settings.OUTBOX_TIMEOUT_SECONDS)
     try:
-        for message in messages:
+        for n, message in enumerate(messages):
+            if timezone.now() + room > message.next_attempt_at:
+                released = release(messages[n:])
+                break
             counts[OutboxStatus(deliver(message, http))] += 1
     finally:
         if own_client:
@@ -166,11 +221,29 @@ def deliver_due(batch: int = 50, client: httpx.Client | None = None) -> Delivery
         delivered=counts[OutboxStatus.DELIVERED],
         retried=counts[OutboxStatus.PENDING],
         dead=counts[OutboxStatus.DEAD],
+        released=released,
     )
 
 
-def requeue(message_ids: list[str]) -> int:
-    """An admin sends dead letters again (after fixing the endpoint, say)."""
-    return OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.DEAD).update(
+@transaction.atomic(durable=True)
+def requeue(*, actor: Actor, message_ids: Sequence[str]) -> int:
+    """An admin sends dead letters again (after the receiver fixed its side, say).
+
+    The messages keep their ids, so a receiver that did apply one before it was dead-lettered
+    recognises the key and applies it no second time. Delivered and pending messages are left
+    alone; the admin's decision is audited with the messages it revived.
+    """
+    revived = list(
+        OutboxMessage.objects.select_for_update(no_key=True)
+        .filter(pk__in=message_ids, status=OutboxStatus.DEAD)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=revived).update(
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
+    if revived:
+        record_audit(
+            actor, "common.outbox.requeue", detail={"messages": [str(pk) for pk in revived]}
+        )
+    return len(revived)
