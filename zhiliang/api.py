@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from zhiliang.accounts.actors import actor_of
 from zhiliang.accounts.api import router as accounts_router
 from zhiliang.common.audit import record_refusal
-from zhiliang.common.errors import DomainError
+from zhiliang.common.errors import DomainError, Problem
 from zhiliang.grading.api import router as grading_router
 from zhiliang.ledger.api import router as ledger_router
 from zhiliang.registry.api import router as registry_router
@@ -40,10 +40,12 @@ def _errors(request: HttpRequest, status: int, problems: list[dict[str, Any]]) -
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _audit_refusal(request: HttpRequest, exc: DomainError) -> None:
+def _audit_refusal(request: HttpRequest, exc: DomainError, status: int | None = None) -> None:
     """A refused write leaves one trace: its audit event (the transaction rolled back)."""
     if request.method not in SAFE_METHODS:
-        record_refusal(actor_of(request), f"api {request.method} {request.path}", exc)
+        record_refusal(
+            actor_of(request), f"api {request.method} {request.path}", exc, status=status
+        )
 
 
 @api.exception_handler(DomainError)
@@ -60,24 +62,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         # ninja prefixes the parameter's source and name: ("body", "payload", "credit_code").
         if location and location[0] in {"body", "query", "path", "form", "header"}:
             location = location[2:] if len(location) > 2 else location[1:]
+        field = ".".join(location) or "body"
         problems.append(
-            {
-                "field": ".".join(location) or "body",
-                "code": error.get("type", "invalid"),
-                "reason": error.get("msg", _("Invalid value.")),
-                "detail": {},
-            }
+            Problem(field, error.get("type", "invalid"), error.get("msg", _("Invalid value.")))
         )
-    return _errors(request, 422, problems)
+    return _refuse(request, 422, DomainError(*problems))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     reason = _("Send 'Authorization: Bearer <token>' with a valid API token, or log in.")
-    response = _errors(
-        request,
-        401,
-        [{"field": "Authorization", "code": "unauthenticated", "reason": reason, "detail": {}}],
+    response = _refuse(
+        request, 401, DomainError(Problem("Authorization", "unauthenticated", reason))
     )
     response["WWW-Authenticate"] = 'Bearer realm="zhiliang"'
     return response
@@ -89,6 +85,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         exc.status_code, "http_error"
     )
     reason = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
-    return _errors(
-        request, exc.status_code, [{"field": "body", "code": code, "reason": reason, "detail": {}}]
-    )
+    return _refuse(request, exc.status_code, DomainError(Problem("body", code, reason)))
+
+
+def _refuse(request: HttpRequest, status: int, refusal: DomainError) -> HttpResponse:
+    """Every refusal the API itself makes is rendered and audited like a service's."""
+    _audit_refusal(request, refusal, status)
+    return api.create_response(request, refusal.as_body(), status=status)

@@ -26,9 +26,14 @@ def record_audit(
 
 
 def record_refusal(
-    actor: Actor, action: str, error: DomainError, object_type: str = "", object_id: str = ""
+    actor: Actor,
+    action: str,
+    error: DomainError,
+    object_type: str = "",
+    object_id: str = "",
+    status: int | None = None,
 ) -> AuditEvent:
-    detail = {"status": error.status, "problems": [p.as_dict() for p in error.problems]}
+    detail = {"status": status or error.status, "problems": [p.as_dict() for p in error.problems]}
     event = _write(actor, action, "refused", None, detail)
     if object_type or object_id:
         AuditEvent.objects.filter(pk=event.pk).update(object_type=object_type, object_id=object_id)

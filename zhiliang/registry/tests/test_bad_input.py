@@ -198,3 +198,12 @@ def test_random_bodies_never_5xx(api, producer, county_regulator, method, path, 
     for person in (producer, county_regulator):
         response = getattr(api, method)(url, data, as_=person)
         assert response.status_code < 500, (url, body, response.content)
+
+
+def test_refusals_by_the_api_itself_are_audited(api, county_regulator, anonymous) -> None:
+    api.post("/api/registry/enterprises", '{"credit_code": ', as_=county_regulator)
+    api.post("/api/registry/enterprises", _enterprise(size="huge"), as_=county_regulator)
+    api.post("/api/registry/enterprises", _enterprise(), as_=anonymous)
+    statuses = sorted(e.detail["status"] for e in AuditEvent.objects.filter(outcome="refused"))
+    assert statuses == [400, 401, 422]
+    assert not Enterprise.objects.filter(name="嘉兴市示例电器有限公司").exists()
