@@ -75,14 +75,12 @@ def _signed_head() -> tuple[int, bytes, str]:
     """The latest checkpoint, opened with this log's key; (0, empty root) before any."""
     note = Checkpoint.objects.values_list("note", flat=True).first()
     if note is None:
-        return 0, b"", keys.origin()
+        return 0, EMPTY_ROOT, keys.origin()
     try:
         opened = open_checkpoint(note.encode(), keys.log_verifier())
     except (NoteError, CheckpointError) as exc:
         raise LedgerDamaged(None, f"the latest checkpoint does not verify: {exc}") from None
     checkpoint = opened.checkpoint
-    if checkpoint.size == 0:
-        return 0, b"", checkpoint.origin
     return checkpoint.size, checkpoint.root, checkpoint.origin
 
 

@@ -89,7 +89,7 @@ def test_subtree_root_takes_only_power_of_two_runs(height: int) -> None:
 
 def test_the_ledger_core_never_imports_django() -> None:
     code = "import sys, zhiliang.core.ledger; print('django' in sys.modules)"
-    result = subprocess.run(  # noqa: S603 (fixed arguments)
+    result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,

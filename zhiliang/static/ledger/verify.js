@@ -99,8 +99,12 @@
     return { text, origin: lines[0], size: lines[1], root: rootHash, signatures };
   }
 
+  /* <name>+<key ID>+<base64(0x01 || key)>: the base64 part may itself hold "+". */
   function parseVkey(vkey) {
-    const [name, keyId, key] = vkey.trim().split("+");
+    const text = vkey.trim();
+    const first = text.indexOf("+");
+    const second = text.indexOf("+", first + 1);
+    const [name, keyId, key] = [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
     const bytes = base64ToBytes(key);
     if (bytes.length !== 33 || bytes[0] !== 1) throw new Error("not an Ed25519 verifier key");
     return { name, keyId, publicKey: bytes.slice(1) };
