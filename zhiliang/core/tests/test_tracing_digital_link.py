@@ -1,0 +1,72 @@
+"""GS1 Digital Link parsing against every case of gs1/digital_link.json, and properties."""
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zhiliang.core.identifiers import InvalidIdentifier, make_gtin13
+from zhiliang.core.tests.shared import load_json
+from zhiliang.core.tracing.digital_link import gtin_path, parse_digital_link
+
+CASES = load_json("conformance/gs1/digital_link.json")
+
+
+def _pairs(elements: Any) -> list[dict[str, str]]:
+    return [{"ai": e.ai, "value": e.value} for e in elements]
+
+
+@pytest.mark.parametrize("case", CASES["valid"], ids=lambda c: c["id"])
+def test_a_valid_uri_parses_to_the_expected_parts(case: dict[str, Any]) -> None:
+    link = parse_digital_link(case["uri"])
+    expected = case["expected"]
+    assert link.authority == expected["authority"]
+    assert link.path_prefix == expected["path_prefix"]
+    assert {"ai": link.primary_key.ai, "value": link.primary_key.value} == expected["primary_key"]
+    assert (link.gtin, link.cpv, link.lot, link.serial, link.tpx) == (
+        expected["gtin"], expected["cpv"], expected["lot"], expected["serial"], expected["tpx"]
+    )  # fmt: skip
+    assert _pairs(link.key_qualifiers) == expected["key_qualifiers"]
+    assert _pairs(link.data_attributes) == expected["data_attributes"]
+    assert list(link.ignored_query_params) == expected["ignored_query_params"]
+    assert link.element_strings_hri == expected["element_strings_hri"]
+    assert link.canonical_uri == expected["canonical_uri"]
+    assert sorted(link.flags) == sorted(case.get("flags") or [])
+
+
+@pytest.mark.parametrize("case", CASES["invalid"], ids=lambda c: c["id"])
+def test_an_invalid_uri_is_refused_with_an_acceptable_reason(case: dict[str, Any]) -> None:
+    with pytest.raises(InvalidIdentifier) as refused:
+        parse_digital_link(case["uri"])
+    assert refused.value.code in case["acceptable_reasons"]
+
+
+@pytest.mark.parametrize("case", CASES["valid"], ids=lambda c: c["id"])
+def test_the_canonical_uri_parses_to_the_same_element_strings(case: dict[str, Any]) -> None:
+    link = parse_digital_link(case["uri"])
+    again = parse_digital_link(link.canonical_uri)
+    assert sorted(again.element_strings_hri.split("(")) == sorted(
+        link.element_strings_hri.split("(")
+    )
+
+
+serials = st.text(
+    alphabet=st.sampled_from("ABCXYZabc0123456789-._!'()*+,:;=&%/?\"<>"), min_size=1, max_size=20
+)
+
+
+@given(st.integers(min_value=0, max_value=10**9 - 1), serials, serials)
+def test_a_path_we_build_parses_back_to_its_values(item: int, lot: str, serial: str) -> None:
+    gtin = "0" + make_gtin13(f"690{item:09d}")
+    link = parse_digital_link("https://zl.example.cn" + gtin_path(gtin, lot=lot, serial=serial))
+    assert (link.gtin, link.lot, link.serial) == (gtin, lot, serial)
+
+
+@given(st.integers(min_value=0, max_value=10**9 - 1), st.integers(min_value=1, max_value=9))
+def test_every_wrong_check_digit_is_refused(item: int, shift: int) -> None:
+    gtin = "0" + make_gtin13(f"690{item:09d}")
+    wrong = gtin[:-1] + str((int(gtin[-1]) + shift) % 10)
+    with pytest.raises(InvalidIdentifier) as refused:
+        parse_digital_link(f"https://id.gs1.org/01/{wrong}/21/1")
+    assert refused.value.code == "bad_check_digit"
