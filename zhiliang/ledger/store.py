@@ -99,12 +99,19 @@ def insert_leaves(first: int, claimed: Sequence[Claimed], hashes: Sequence[bytes
             zip(claimed, hashes, strict=True)
         )
     ]
+    columns = "leaf_index, entry, leaf_hash, pending_id, kind"
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {LEAF} (leaf_index, entry, leaf_hash, pending_id, kind) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s)",
-            rows,
-        )
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement; psycopg's executemany sends one INSERT per
+            # row, whose per-row cost is most of the sequencer's time on PostgreSQL.
+            with cursor.cursor.copy(f"COPY {LEAF} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {LEAF} ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                rows,
+            )
 
 
 def store_tiles(tiles: Mapping[TileId, bytes]) -> None:

@@ -38,8 +38,12 @@ def subtree_root(hashes: Sequence[bytes]) -> bytes:
     if count == 0 or count & (count - 1):
         raise ValueError(f"a complete subtree has a power-of-two number of hashes, not {count}")
     row = list(hashes)
+    sha256 = hashlib.sha256  # node_hash inlined: this loop builds every stored tile's parent
     while len(row) > 1:
-        row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
+        row = [
+            sha256(_NODE_PREFIX + left + right).digest()
+            for left, right in zip(row[::2], row[1::2], strict=True)
+        ]
     return row[0]
 
 

@@ -243,31 +243,31 @@ class TileBuilder:
             raise TileError(f"a leaf hash has {HASH_SIZE} bytes, not {len(bad)}")
         written: dict[TileId, bytes] = {}
         grown: set[int] = set()
-        for leaf in leaves:  # checked first, so a refused batch leaves the builder unchanged
-            self._size += 1
-            self._push(leaf, written, grown)
+        # Checked first, so a refused batch leaves the builder unchanged. Then level by level:
+        # each level takes its new hashes in runs up to the next tile edge, and every tile that
+        # fills is stored and hashed once into the next level's new hash.
+        arriving, level, old_size = leaves, 0, self._size
+        while arriving:
+            if level == len(self._rows):
+                self._rows.append([])
+            row, grown_by, taken = self._rows[level], [], 0
+            count = old_size >> (TILE_HEIGHT * level)  # hashes this level held before
+            grown.add(level)
+            while taken < len(arriving):
+                step = min(TILE_WIDTH - len(row), len(arriving) - taken)
+                row.extend(arriving[taken : taken + step])
+                taken, count = taken + step, count + step
+                if len(row) == TILE_WIDTH:
+                    written[TileId(level, (count >> TILE_HEIGHT) - 1)] = b"".join(row)
+                    grown_by.append(subtree_root(row))
+                    row.clear()
+            arriving, level = grown_by, level + 1
+        self._size += len(leaves)
         for level in sorted(grown):
             if row := self._rows[level]:
                 index = self._size >> (TILE_HEIGHT * (level + 1))
                 written[TileId(level, index, len(row))] = b"".join(row)
         return Integration(self._size, self.root, written)
-
-    def _push(self, value: bytes, written: dict[TileId, bytes], grown: set[int]) -> None:
-        level = 0
-        while True:
-            if level == len(self._rows):
-                self._rows.append([])
-            row = self._rows[level]
-            row.append(value)
-            grown.add(level)
-            if len(row) < TILE_WIDTH:
-                return
-            # A full tile: stored as is, and its root is the next level's newest hash.
-            index = (self._size >> (TILE_HEIGHT * (level + 1))) - 1
-            written[TileId(level, index)] = b"".join(row)
-            value = subtree_root(row)
-            row.clear()
-            level += 1
 
 
 def integrate(size: int, edge: Mapping[TileId, bytes], leaf_hashes: Iterable[bytes]) -> Integration:
