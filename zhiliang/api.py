@@ -16,6 +16,7 @@ from zhiliang.accounts.api import router as accounts_router
 from zhiliang.common.audit import record_refusal
 from zhiliang.common.errors import DomainError, Problem
 from zhiliang.grading.api import router as grading_router
+from zhiliang.grading.lab_api import lab_router
 from zhiliang.ledger.api import router as ledger_router
 from zhiliang.registry.api import router as registry_router
 from zhiliang.tracing.api import router as tracing_router
@@ -30,6 +31,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/grading", grading_router)
+api.add_router("/lab", lab_router)
 api.add_router("/tracing", tracing_router)
 
 
