@@ -19,6 +19,7 @@ from zhiliang.common.errors import DomainError, NotFound, Problem
 from zhiliang.core.ledger import (
     EMPTY_ROOT,
     HASH_SIZE,
+    TILE_HEIGHT,
     TILE_WIDTH,
     BundleId,
     Checkpoint,
@@ -237,9 +238,17 @@ def consistency_proof(first: int, second: int) -> ConsistencyProof:
     return ConsistencyProof(first, second, proof)
 
 
+def _published(first: int, count: int, level: int = 0) -> bool:
+    """Whether positions [first, first + count) of ``level`` exist under the latest checkpoint;
+    asked before any query, so an index beyond the database's integers is a plain 404."""
+    return first + count <= tree_size() >> (TILE_HEIGHT * level)
+
+
 def hash_tile(tile: TileId) -> bytes:
     """A stored hash tile, or the first ``width`` hashes of a wider one (C2SP tlog-tiles)."""
-    data = store.read_tiles([tile]).get(tile)
+    data = None
+    if _published(tile.index * TILE_WIDTH, tile.width, tile.level):
+        data = store.read_tiles([tile]).get(tile)
     if data is None:
         raise NotFound(Problem("path", "not_found", _("No such tile.")))
     return data[: tile.width * HASH_SIZE]
@@ -248,7 +257,8 @@ def hash_tile(tile: TileId) -> bytes:
 def entry_bundle(bundle: BundleId) -> bytes:
     """The entries of leaves [index·256, index·256 + width), each with its 2-byte length."""
     first = bundle.index * TILE_WIDTH
-    rows = store.read_entries(first, first + bundle.width)
+    published = _published(first, bundle.width)
+    rows = store.read_entries(first, first + bundle.width) if published else []
     if len(rows) != bundle.width:
         raise NotFound(Problem("path", "not_found", _("No such entry bundle.")))
     return encode_bundle(row[1].encode() for row in rows)

@@ -2,7 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from zhiliang.core.ledger import TILE_WIDTH, TileId, TilePathError, parse_path
 from zhiliang.ledger import selectors
@@ -12,7 +12,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -25,7 +25,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def checkpoint(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         selectors.latest_checkpoint().note, content_type="text/plain; charset=utf-8"
@@ -34,7 +34,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def tile(request: HttpRequest, path: str) -> HttpResponse:
     """``tile/<L>/<N>[.p/<W>]`` and ``tile/entries/<N>[.p/<W>]``; any other spelling is a 404."""
     try:

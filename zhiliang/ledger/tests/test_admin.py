@@ -4,7 +4,7 @@ import pytest
 
 from zhiliang.ledger.models import Checkpoint, Leaf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def test_an_administrator_reads_entries_and_checkpoints_but_changes_nothing(

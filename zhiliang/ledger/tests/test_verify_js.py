@@ -22,6 +22,7 @@ from zhiliang.ledger.models import Leaf
 from zhiliang.ledger.tests.conftest import LOG_VKEY
 
 pytestmark = [
+    pytest.mark.both_databases,
     pytest.mark.django_db,
     pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js for WebCrypto"),
 ]
