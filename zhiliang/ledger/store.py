@@ -77,6 +77,16 @@ def read_entries(start: int, end: int) -> list[tuple[int, str, bytes]]:
         return [(index, entry, bytes(value)) for index, entry, value in cursor.fetchall()]
 
 
+def insert_pending(kind: str, entries: Sequence[str]) -> None:
+    """Queue entries in one statement per thousand (the ids come from the table's sequence)."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), 1000):
+            chunk = entries[start : start + 1000]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            params = [value for entry in chunk for value in (kind, entry)]
+            cursor.execute(f"INSERT INTO {PENDING} (kind, entry) VALUES {values}", params)  # noqa: S608
+
+
 def claim_pending(limit: int) -> list[Claimed]:
     """Delete and return the oldest pending entries, in id order.
 
