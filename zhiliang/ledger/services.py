@@ -118,10 +118,8 @@ def _sequence_batch(max_batch: int) -> int:
         claimed = store.claim_pending(max_batch)
         if not claimed:
             return 0  # another sequencer took them while this one waited for the lock
-        edge = store.read_edge()
         leaves = [hashlib.sha256(b"\x00" + entry.encode()).digest() for _, _, entry in claimed]
-        grown = integrate(size, edge, leaves)
-        _check_extends(size, root, edge, grown)
+        grown = _extend(size, root, store.read_edge(), leaves)
         store.insert_leaves(size, claimed, leaves)
         store.store_tiles(grown.tiles)
         _store_checkpoint(grown)
@@ -140,27 +138,29 @@ def _lock_state() -> tuple[int, bytes]:
     return row[0], bytes(row[1])
 
 
-def _check_extends(
-    size: int, root: bytes, edge: Mapping[TileId, bytes], grown: Integration
-) -> None:
-    """Refuse to sign unless the new tree is consistent with the last signed one (RFC 9162
-    §2.1.4), proved from the stored tiles: a damaged edge tile or state row stops the log here
-    instead of being signed into it."""
-    if size == 0:
-        return
-    known = {**edge, **grown.tiles}
-
-    def read(wanted: set[TileId]) -> dict[TileId, bytes]:
-        found = {tile: data for tile in wanted if (data := _covering(tile, known))}
-        return found | store.read_tiles(wanted - found.keys())
-
+def _extend(
+    size: int, root: bytes, edge: Mapping[TileId, bytes], leaves: list[bytes]
+) -> Integration:
+    """The tree with ``leaves`` appended, refused unless it is consistent with the last signed
+    one (RFC 9162 §2.1.4) as proved from the stored tiles: a damaged edge tile or state row
+    stops the log here instead of being signed into it."""
     try:
+        grown = integrate(size, edge, leaves)
+        if size == 0:
+            return grown
+        known = {**edge, **grown.tiles}
+
+        def read(wanted: set[TileId]) -> dict[TileId, bytes]:
+            found = {tile: data for tile in wanted if (data := _covering(tile, known))}
+            return found | store.read_tiles(wanted - found.keys())
+
         proof = consistency_proof(size, grown.size, tile_reader(grown.size, read))
         verify_consistency(size, grown.size, root, grown.root, proof)
-    except ValueError as exc:
+    except ValueError as exc:  # TileError, ProofError
         raise LedgerInconsistent(
-            f"the tree at size {grown.size} does not extend the checkpoint at size {size}: {exc}"
+            f"the stored tree at size {size} cannot be extended and signed: {exc}"
         ) from exc
+    return grown
 
 
 def _covering(tile: TileId, known: Mapping[TileId, bytes]) -> bytes | None:

@@ -120,11 +120,16 @@ def test_a_crash_in_the_second_batch_keeps_the_first(monkeypatch) -> None:
 
 @pytest.mark.both_databases
 @pytest.mark.django_db(transaction=True)
-def test_a_damaged_edge_tile_stops_the_sequencer_before_it_signs(facts) -> None:
+@pytest.mark.parametrize("damage", ["edge tile", "narrower edge tile", "state root"])
+def test_damaged_state_stops_the_sequencer_before_it_signs(facts, damage) -> None:
     facts(300)
-    EdgeTile.objects.filter(level=0).update(hashes=bytes(44 * 32))
+    if damage == "state root":
+        LedgerState.objects.update(root=bytes(32))
+    else:
+        width = 44 if damage == "edge tile" else 43
+        EdgeTile.objects.filter(level=0).update(hashes=bytes(width * 32))
     queue(5)
-    with pytest.raises(services.LedgerInconsistent):
+    with pytest.raises(services.LedgerInconsistent, match="at size 300 cannot be extended"):
         services.sequence()
     assert selectors.tree_size() == 300 and PendingEntry.objects.count() == 5
 
