@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zhiliang.core.grading.evidence import signing_bytes
 from zhiliang.grading import labels, selectors, signing
-from zhiliang.grading.models import Declaration, Exposure, Finding, Inspection
+from zhiliang.grading.models import Declaration, Exposure, Finding
 from zhiliang.grading.selectors.labels import LabelVerification
 
 if TYPE_CHECKING:
@@ -148,19 +148,6 @@ def quality_profile(enterprise_id: int, today: date) -> dict[str, Any]:
     }
     text = signing_bytes(profile).decode("utf-8")
     return {"profile": profile, "signature": signing.sign_text(text), "algorithm": "Ed25519"}
-
-
-def inspection_item(inspection: Inspection) -> dict[str, Any]:
-    return {
-        "id": inspection.pk,
-        "region": inspection.region.code,
-        "record_id": inspection.declaration_id,
-        "place_kind": inspection.place_kind,
-        "place": inspection.place,
-        "shown_grade": inspection.shown_grade,
-        "label_check": inspection.label_check,
-        "suspicions": selectors.suspicions(inspection),
-    }
 
 
 def finding_item(finding: Finding) -> dict[str, Any]:

@@ -33,7 +33,7 @@ _TRUE: Final = {"1", "true", "yes", "y", "合格", "符合", "是"}
 _FALSE: Final = {"0", "false", "no", "n", "不合格", "不符合", "否"}
 
 
-def _text(value: object) -> str:
+def text_of(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -46,25 +46,25 @@ def _text(value: object) -> str:
 
 
 def _flag(value: object) -> bool | None:
-    text = _text(value).lower()
+    text = text_of(value).lower()
     return True if text in _TRUE else False if text in _FALSE else None
 
 
 def payload_from_row(lab: str, header: Sequence[str], row: Sequence[object]) -> dict[str, Json]:
     cells = dict(zip(header, row, strict=False))
-    model = _text(cells.get("product_model"))
+    model = text_of(cells.get("product_model"))
     payload: dict[str, Json] = {
         "format": REPORT_FORMAT,
         "lab": lab,
-        "number": _text(cells.get("number")),
+        "number": text_of(cells.get("number")),
         "product_model": int(model) if model.isdigit() else model,
-        "standard": _text(cells.get("standard")),
-        "sample_date": _text(cells.get("sample_date")) or None,
-        "report_date": _text(cells.get("report_date")),
+        "standard": text_of(cells.get("standard")),
+        "sample_date": text_of(cells.get("sample_date")) or None,
+        "report_date": text_of(cells.get("report_date")),
         "measurements": {
-            name[len(MEASURED) :]: _text(value)
+            name[len(MEASURED) :]: text_of(value)
             for name, value in cells.items()
-            if name.startswith(MEASURED) and _text(value)
+            if name.startswith(MEASURED) and text_of(value)
         },
         "conformity": {
             "product_standard": _flag(cells.get("product_standard")),
@@ -80,7 +80,7 @@ def rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
     """The header and the (row number, values) of the first sheet; empty rows are skipped."""
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     lines = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(lines, ())]
+    header = [text_of(v) for v in next(lines, ())]
 
     def body() -> Iterator[tuple[int, list[object]]]:
         for n, values in enumerate(lines, start=2):
