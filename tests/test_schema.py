@@ -19,8 +19,13 @@ def test_models_and_migrations_agree() -> None:
 @pytest.mark.django_db
 def test_migrations_made_every_table() -> None:
     tables = set(connection.introspection.table_names())
-    assert {"registry_enterprise", "accounts_apitoken", "common_outboxmessage",
-            "auditlog_logentry", "demo_demostep"} <= tables
+    assert {
+        "registry_enterprise",
+        "accounts_apitoken",
+        "common_outboxmessage",
+        "auditlog_logentry",
+        "demo_demostep",
+    } <= tables
 
 
 @pytest.mark.django_db
