@@ -38,6 +38,8 @@ from zhiliang.ledger.models import Checkpoint as CheckpointRow
 from zhiliang.ledger.models import Leaf
 
 PAGE_LIMIT: Final = 1000  # entries per page of /api/ledger/entries
+PAGE_BYTES: Final = 1 << 20  # and characters of entries per page, at least one entry
+PAGE_CHUNK: Final = 100  # leaves read per query while filling a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,9 @@ def _checked_size(field: str, size: int | None) -> int:
 
 
 def entries(start: int, end: int | None = None) -> list[LeafEntry]:
-    """Leaves [start, end), at most ``PAGE_LIMIT`` of them and none beyond the latest
-    checkpoint; a client continues from the last index it received plus one."""
+    """Leaves [start, end), at most ``PAGE_LIMIT`` of them (fewer when they are large) and
+    none beyond the latest checkpoint; a client continues from the last index it received
+    plus one, as with RFC 6962 get-entries."""
     size = tree_size()
     if start >= size:
         raise _refused(
@@ -153,7 +156,17 @@ def entries(start: int, end: int | None = None) -> list[LeafEntry]:
     if end is not None and end <= start:
         raise _refused("end", "end_not_after_start", _("The end must be after the start."))
     stop = min(size, start + PAGE_LIMIT, end if end is not None else size)
-    return [LeafEntry(*row) for row in store.read_entries(start, stop)]
+    page: list[LeafEntry] = []
+    length = 0
+    # Entries may reach 64 KiB each: a page also ends after PAGE_BYTES (with at least one
+    # entry), so a thousand large entries cannot make one cheap request cost 64 MB.
+    for first in range(start, stop, PAGE_CHUNK):
+        for row in store.read_entries(first, min(stop, first + PAGE_CHUNK)):
+            if page and length + len(row[1]) > PAGE_BYTES:
+                return page
+            page.append(LeafEntry(*row))
+            length += len(row[1])
+    return page
 
 
 def recent_entries(count: int = 10) -> list[RecentEntry]:

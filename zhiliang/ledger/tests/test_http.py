@@ -94,6 +94,19 @@ def test_entries_give_the_exact_hashed_text_in_pages_of_at_most_1000(client, fac
     assert [e["leaf_index"] for e in end] == list(range(1_190, 1_200))  # none beyond the tree
 
 
+def test_a_page_of_large_entries_ends_after_a_mebibyte(client) -> None:
+    from django.db import transaction
+
+    from zhiliang.ledger import services
+
+    with transaction.atomic():
+        services.append_many("test.fact", [{"text": "x" * 60_000} for _ in range(40)])
+    services.sequence()
+    page = client.get("/api/ledger/entries", {"start": 3}).json()
+    assert [e["leaf_index"] for e in page] == list(range(3, 3 + 17))  # 17 × 60 kB ≤ 1 MiB
+    assert len(client.get("/api/ledger/entries", {"start": 39}).json()) == 1
+
+
 @pytest.mark.parametrize(
     ("params", "field", "code"),
     [
