@@ -119,6 +119,12 @@ def _day(text: object) -> date | None:
 def load_reference(actor: Actor = SYSTEM, directory: Path = REFERENCE_DIR) -> Loaded:
     """Load the shipped catalogue, standards, rule sets and policies; running it again adds
     only what changed (a new rule-set version when a file changed)."""
+    return load_reference_within(actor, directory)
+
+
+def load_reference_within(actor: Actor = SYSTEM, directory: Path = REFERENCE_DIR) -> Loaded:
+    """``load_reference`` inside the caller's transaction (the demo generator's step)."""
+    assert transaction.get_connection().in_atomic_block
 
     def read(name: str) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads((directory / name).read_text(encoding="utf-8"))

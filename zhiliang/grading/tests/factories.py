@@ -41,7 +41,7 @@ def rules(number: str, product: str = "测试产品") -> dict[str, Any]:
                 "name": "转换效率",
                 "unit": "%",
                 "direction": "higher_is_better",
-                "thresholds": THRESHOLDS,
+                "thresholds": dict(THRESHOLDS),
             },
             {
                 "key": "capacity",

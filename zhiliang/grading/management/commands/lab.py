@@ -3,6 +3,7 @@
     zhiliang lab sign --key lab.key report.json            # prints {"report": …, "signature": …}
     zhiliang lab sign --key lab.key --lab 91330… --xlsx reports.xlsx [--out signed.xlsx]
     zhiliang lab keygen                                     # a new key: seed and public key
+    zhiliang lab demo-key --lab 嘉兴市质检示范检测中心(演示)  # a demo lab's seed (demo data only)
 
 The key file holds the 32-byte Ed25519 seed in base64 (what ``keygen`` prints); the public key
 is registered for the lab by an administrator. Nothing here talks to the platform: the signed
@@ -20,6 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhiliang.core.grading import evidence as signed
@@ -50,6 +52,9 @@ class Command(BaseCommand):
             "--out", type=Path, help="where the signed sheet goes (default: in place)"
         )
         sub.add_parser("keygen", help="print a new key: the seed (keep it) and the public key")
+        demo = sub.add_parser("demo-key", help="the seed of a demo lab's key (demo data only)")
+        demo.add_argument("--lab", required=True, help="the demo lab's name")
+        demo.add_argument("--seed", type=int, default=1, help="the demo generator's seed")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "keygen":
@@ -58,6 +63,13 @@ class Command(BaseCommand):
             public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
             self.stdout.write(f"seed (keep secret): {base64.b64encode(seed).decode()}")
             self.stdout.write(f"public key (register it): {base64.b64encode(public).decode()}")
+            return
+        if action == "demo-key":
+            from zhiliang.demo.steps import Context, Scale
+
+            context = Context(scale=Scale.SMALL, seed=options["seed"], today=timezone.localdate())
+            seed = context.key_seed(f"lab key {options['lab']}")
+            self.stdout.write(base64.b64encode(seed).decode())
             return
         key = _key(options["key"])
         if options["xlsx"]:
