@@ -14,14 +14,20 @@ GRADE_CHOICES = [(g, g) for g in GRADES]
 
 class DeclarationForm(forms.Form):
     product_model: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
-        queryset=ProductModel.objects.none(), label=_("Product model")
+        queryset=ProductModel.objects.none(),
+        label=_("Product model"),
+        widget=forms.Select(attrs={"data-testid": "declare-model"}),
     )
     evidence: "forms.ModelMultipleChoiceField[Any]" = forms.ModelMultipleChoiceField(
         queryset=Evidence.objects.none(),
         label=_("Test reports and certificates"),
         widget=forms.CheckboxSelectMultiple,
     )
-    grade = forms.ChoiceField(choices=GRADE_CHOICES, label=_("Grade"))
+    grade = forms.ChoiceField(
+        choices=GRADE_CHOICES,
+        label=_("Grade"),
+        widget=forms.Select(attrs={"data-testid": "declare-grade"}),
+    )
     standard = forms.CharField(
         label=_("Grading standard"),
         max_length=80,
