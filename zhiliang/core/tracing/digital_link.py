@@ -201,9 +201,25 @@ def _split(uri: str) -> tuple[str, str, str]:
     return authority, slash + path, query
 
 
+_QUALIFIER_AIS: Final = frozenset(
+    ai for seqs in QUALIFIER_SEQUENCES.values() for s in seqs for ai in s
+)
+
+
 def _primary_key_index(segments: Sequence[str]) -> int | None:
-    """The rightmost segment that is a primary-key AI followed by a value (AIs are literal
-    digits: ``%30%31`` is not ``01``)."""
+    """Where the primary key is (AIs are literal digits: ``%30%31`` is not ``01``).
+
+    Pairs are read from the right while their AI is a key qualifier, so a lot or serial that
+    looks like an AI (``/10/00/21/0``) stays a value; when the pairs do not lead to a primary key
+    that way, the rightmost primary-key AI is taken, and the rules below say what is wrong.
+    """
+    index = len(segments) - 2
+    while index >= 0:
+        if segments[index] in PRIMARY_KEYS:
+            return index
+        if segments[index] not in _QUALIFIER_AIS:
+            break
+        index -= 2
     for index in range(len(segments) - 2, -1, -1):
         if segments[index] in PRIMARY_KEYS:
             return index

@@ -1,0 +1,1 @@
+"""Every read of traceability, scoped by the Actor (public reads are explicit)."""

@@ -1,0 +1,348 @@
+"""What a scan shows (T3, T9): the code's product, producer, batch, conformity, grading, recall,
+chain of custody at city level and the ledger proof of each event shown.
+
+The part that does not depend on the person scanning (the "card") is cached for a short while,
+so a label scanned a thousand times an hour costs one set of queries; a capture that touches the
+code clears it. What depends on this scan (status, clone warning, confirm-receipt) is added by
+the view from ``services.scans``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from zhiliang.core.tracing.codes import Scheme
+from zhiliang.core.tracing.digital_link import DigitalLink, gtin_path
+from zhiliang.registry import selectors as registry
+from zhiliang.registry.models import CertificateStatus, ProductModel, Region
+from zhiliang.tracing.models import (
+    EventCode,
+    EventRole,
+    RecallStatus,
+    TraceCode,
+    TraceEvent,
+    code_key,
+)
+from zhiliang.tracing.selectors.proofs import proofs_of
+
+CARD_SECONDS: Final = 30
+MAX_CHAIN: Final = 50
+_CARD_KEY: Final = "tracing:card:{}"
+
+
+@dataclass(frozen=True)
+class Found:
+    code: TraceCode | None
+    scheme: str
+    value: str
+
+
+def find(scheme: str, value: str) -> Found:
+    """The code a scanned text names, by its key (no index on the text is needed)."""
+    code = (
+        TraceCode.objects.select_related(
+            "product_model__product__category",
+            "product_model__enterprise__town",
+            "batch",
+            "recall",
+        )
+        .filter(pk=code_key(scheme, value))
+        .first()
+    )
+    return Found(code, scheme, value)
+
+
+def forget(keys: list[str]) -> None:
+    """Drop cached cards of codes a capture changed."""
+    cache.delete_many([_CARD_KEY.format(k) for k in keys])
+
+
+def card(code: TraceCode) -> dict[str, Any]:
+    key = _CARD_KEY.format(code.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _card(code)
+        cache.set(key, cached, CARD_SECONDS)
+    return dict(cached)
+
+
+def _card(code: TraceCode) -> dict[str, Any]:
+    model = code.product_model
+    found: dict[str, Any] = {
+        "code": code.value,
+        "scheme": code.scheme,
+        "origin": code.origin,
+        "state": code.state,
+        "product": None,
+        "producer": None,
+        "batch": _batch(code),
+        "conformity": None,
+        "spotCheck": None,
+        "recall": _recall(code),
+        "logisticUnit": {"contents": code.children.count()} if code.is_logistic_unit else None,
+    }
+    if model is not None:
+        product = model.product
+        found["product"] = {
+            "name": product.name,
+            "category": product.category.name,
+            "brand": model.brand,
+            "model": model.model,
+            "specification": model.specification,
+            "gtin": model.gtin,
+            "tracingPhase": product.tracing_phase,
+        }
+        found["producer"] = _producer(model.enterprise_id)
+        found["conformity"] = _conformity(model.enterprise_id, product.pk, model.pk)
+    elif code.issuer_id:
+        found["producer"] = _producer(code.issuer_id)
+    events = list(_events(code))
+    found["chain"] = _chain(events)
+    found["proofs"] = [p.as_dict() for p in proofs_of(events)]
+    return found
+
+
+def _batch(code: TraceCode) -> dict[str, Any] | None:
+    batch = code.batch
+    lot = code.lot or (batch.lot if batch else "")
+    return {
+        "lot": lot,
+        "producedOn": batch.produced_on.isoformat() if batch and batch.produced_on else None,
+        "codedOn": (batch.created_at if batch else code.created_at).date().isoformat(),
+    }
+
+
+def _recall(code: TraceCode) -> dict[str, Any] | None:
+    recall = code.recall
+    if recall is None or recall.status != RecallStatus.OPEN:
+        return None
+    return {
+        "id": recall.pk,
+        "reason": recall.reason,
+        "openedAt": recall.opened_at.date().isoformat(),
+        "lots": [recall.lot_from, recall.lot_to],
+    }
+
+
+def _producer(enterprise_id: int) -> dict[str, Any] | None:
+    enterprise = registry.public_enterprises().filter(pk=enterprise_id).first()
+    if enterprise is None:
+        return None
+    return {
+        "name": enterprise.name,
+        "creditCode": enterprise.credit_code,
+        "region": city_name(enterprise.town.path),
+        "illustrative": enterprise.illustrative,
+        "url": reverse("portal:public-enterprise", args=[enterprise.pk]),
+    }
+
+
+def _certificate(rows: Any) -> dict[str, Any] | None:
+    row = rows.order_by("-valid_until").values("number", "status", "valid_until").first()
+    if row is None:
+        return None
+    today = timezone.localdate()
+    status = row["status"]
+    if status == CertificateStatus.VALID and row["valid_until"] < today:
+        status = CertificateStatus.EXPIRED
+    return {
+        "number": row["number"],
+        "status": status,
+        "valid": status == CertificateStatus.VALID,
+        "validUntil": row["valid_until"].isoformat(),
+    }
+
+
+def _conformity(enterprise_id: int, product_id: int, model_id: int) -> dict[str, Any]:
+    enterprise = registry.public_enterprises().filter(pk=enterprise_id).first()
+    if enterprise is None:
+        return {"licence": None, "ccc": None, "grading": None}
+    licences = registry.licences_of(enterprise).filter(Q(product_id=product_id) | Q(product=None))
+    cccs = registry.ccc_certificates_of(enterprise).filter(
+        Q(product_id=product_id) | Q(product=None)
+    )
+    return {
+        "licence": _certificate(licences),
+        "ccc": _certificate(cccs),
+        "grading": _grading(model_id, timezone.localdate()),
+    }
+
+
+def _grading(model_id: int, today: date) -> dict[str, Any] | None:
+    from zhiliang.grading.selectors import records  # grading is a sibling feature app
+
+    record = (
+        records.with_status(records.public_records(), "valid", today)
+        .filter(product_model_id=model_id)
+        .order_by("-declared_at")
+        .first()
+    )
+    if record is None:
+        return None
+    return {
+        "grade": record.grade,
+        "validUntil": record.valid_until.isoformat(),
+        "url": reverse("grading:record", args=[record.pk]),
+    }
+
+
+def _events(code: TraceCode) -> list[TraceEvent]:
+    links = EventCode.objects.filter(code=code).exclude(role=EventRole.CLASS)
+    return list(
+        TraceEvent.objects.filter(pk__in=links.values("event_id"))
+        .select_related("capture", "source__town", "destination__town", "reporter__town")
+        .order_by("event_time", "pk")[:MAX_CHAIN]
+    )
+
+
+def _chain(events: list[TraceEvent]) -> list[dict[str, Any]]:
+    """Each event as step, date and the city where the unit was (the receiving side for a
+    shipment), never the enterprise: the public sees where, not who."""
+    chain = []
+    for event in events:
+        party = (
+            event.destination
+            if event.biz_step == "shipping"
+            else (event.reporter or event.destination or event.source)
+        )
+        chain.append(
+            {
+                "eventID": event.event_id,
+                "step": event.biz_step or event.event_type,
+                "action": event.action,
+                "date": timezone.localtime(event.event_time).date().isoformat(),
+                "city": city_name(party.town.path) if party else None,
+            }
+        )
+    return chain
+
+
+def _region_names() -> dict[str, str]:
+    names: dict[str, str] | None = cache.get_or_set(
+        "tracing:region-names",
+        lambda: dict(
+            Region.objects.filter(level__in=["city", "county"]).values_list("code", "name")
+        ),
+        3600,
+    )
+    return names or {}
+
+
+def city_name(path: str) -> str | None:
+    """The city (地级市) of a region path ``000000/330000/330400/…``."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) < 3:
+        return None
+    return _region_names().get(parts[2])
+
+
+def region_points() -> list[tuple[str, float, float]]:
+    """Counties and cities with a position, for placing a scan approximately."""
+
+    def load() -> list[tuple[str, float, float]]:
+        rows = Region.objects.filter(level__in=["county", "city"], lat__isnull=False)
+        return [(r.code, float(r.lat or Decimal(0)), float(r.lng or Decimal(0))) for r in rows]
+
+    points: list[tuple[str, float, float]] | None = cache.get_or_set(
+        "tracing:region-points", load, 3600
+    )
+    return points or []
+
+
+SCHEME_LABELS: Final = {
+    Scheme.GS1: "GS1",
+    Scheme.ECODE: "Ecode",
+    Scheme.DIC: "数字身份码",
+    Scheme.CCC: "CCC",
+    Scheme.URI: "URI",
+}
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    grading_url: str | None
+    recall_url: str | None
+    epcis: bool
+
+
+def identity_of(link: DigitalLink) -> tuple[str, str] | None:
+    """(scheme, value) of the unit or logistic unit a Digital Link names; None for a product or
+    lot (no single unit)."""
+    if link.sscc:
+        return Scheme.GS1, f"/00/{link.sscc}"
+    if link.gtin and link.serial:
+        return Scheme.GS1, gtin_path(link.gtin, serial=link.serial)
+    return None
+
+
+def model_by_gtin(gtin: str | None) -> ProductModel | None:
+    if not gtin:
+        return None
+    return (
+        registry.public_product_models()
+        .select_related("product__category", "enterprise__town")
+        .filter(gtin=gtin)
+        .first()
+    ) or ProductModel.objects.select_related("product__category", "enterprise__town").filter(
+        gtin=gtin, enterprise__published=True
+    ).first()
+
+
+def link_facts(link: DigitalLink) -> LinkFacts | None:
+    identity = identity_of(link)
+    if identity is not None:
+        code = find(*identity).code
+        if code is None:
+            return None
+        facts = card(code)
+        grading = (facts.get("conformity") or {}).get("grading")
+        recall = facts.get("recall")
+        return LinkFacts(
+            grading["url"] if grading else None,
+            reverse("tracing:recall-notice", args=[recall["id"]]) if recall else None,
+            bool(facts.get("chain")),
+        )
+    model = model_by_gtin(link.gtin)
+    if model is None:
+        return None
+    grading = _grading(model.pk, timezone.localdate())
+    return LinkFacts(grading["url"] if grading else None, None, False)
+
+
+def product_card(model: ProductModel) -> dict[str, Any]:
+    """A GTIN or lot without a serial: the product and its producer, no unit history."""
+    product = model.product
+    return {
+        "code": model.gtin,
+        "scheme": Scheme.GS1,
+        "product": {
+            "name": product.name,
+            "category": product.category.name,
+            "brand": model.brand,
+            "model": model.model,
+            "specification": model.specification,
+            "gtin": model.gtin,
+            "tracingPhase": product.tracing_phase,
+        },
+        "producer": _producer(model.enterprise_id),
+        "conformity": _conformity(model.enterprise_id, product.pk, model.pk),
+        "batch": None,
+        "recall": None,
+        "spotCheck": None,
+        "logisticUnit": None,
+        "chain": [],
+        "proofs": [],
+    }
+
+
+def find_by_id(code_id: str) -> TraceCode | None:
+    try:
+        return TraceCode.objects.select_related("recall").filter(pk=code_id).first()
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Every write of traceability: codes, captures, scans, recalls, reports, company prefixes."""

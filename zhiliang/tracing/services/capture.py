@@ -1,0 +1,458 @@
+"""Capturing EPCIS events (T4-T7): checks first, every problem at once, then one transaction.
+
+Whatever the channel (EPCIS REST, web form, Excel upload, demo), a capture goes through here:
+
+1. Each event is checked against what the caller may do. An enterprise token captures an event
+   only if its enterprise is a party (source, destination, or the business location) and only on
+   codes its enterprise issued or holds; it may commission new codes under its own GS1 company
+   prefix. A connected system may capture any valid document; codes it is first to name are
+   registered as external codes with their issuer (the holder of the GTIN's company prefix, or the
+   owning party). Nobody commissions a code that is already in use: a seller cannot rewrite a
+   producer's facts, and a code is never reused.
+2. An event already captured (same eventID, or same CBV 2.0 hash when it has no eventID) is a
+   duplicate and is skipped; the same eventID with other content is a conflict.
+3. With ``rollback`` (the standard's default) any problem refuses the whole document and nothing
+   is written; with ``proceed`` the good events are captured and the job lists the others.
+4. Events, new codes, links and custody are written with one ledger entry for the job carrying
+   the hash of each event (and their Merkle root), and one audit record, in one transaction.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiliang.accounts.actors import Actor
+from zhiliang.accounts.roles import Role
+from zhiliang.common.audit import record_audit
+from zhiliang.core.tracing import custody as rules
+from zhiliang.core.tracing.epc import Epc
+from zhiliang.core.tracing.epcis.model import Document, EpcisProblem, Event
+from zhiliang.core.tracing.event_tree import events_root
+from zhiliang.ledger import services as ledger
+from zhiliang.registry.models import ProductModel
+from zhiliang.tracing.models import (
+    CaptureJob,
+    CodeOrigin,
+    EventCode,
+    EventRole,
+    TraceCode,
+    TraceEvent,
+)
+from zhiliang.tracing.selectors.events import canonical_location
+from zhiliang.tracing.services import custody
+from zhiliang.tracing.services.codes import identity, key_of
+from zhiliang.tracing.services.parties import Parties
+
+LEDGER_KIND: Final = "tracing.capture"
+MAX_LISTED_HASHES: Final = 800  # more would not fit one ledger entry (64 KiB); the root does
+ENTERPRISE_ROLES: Final = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
+CHUNK: Final = 5000
+_ROLES: Final = (
+    ("epc_list", EventRole.EPC),
+    ("child_epcs", EventRole.CHILD),
+    ("input_epcs", EventRole.INPUT),
+    ("output_epcs", EventRole.OUTPUT),
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int  # 400 invalid, 403 not the caller's, 409 conflict
+    problem: EpcisProblem
+
+
+class CaptureRefused(Exception):
+    """Nothing was captured; ``refusals`` name each event and field."""
+
+    def __init__(self, refusals: Sequence[Refusal]) -> None:
+        super().__init__(", ".join(r.problem.code for r in refusals[:5]))
+        self.refusals = tuple(refusals)
+
+    @property
+    def status(self) -> int:
+        return max(r.status for r in self.refusals)
+
+
+@dataclass
+class _Plan:
+    """What the checks found, before anything is written."""
+
+    refusals: list[Refusal] = field(default_factory=list)
+    duplicates: set[int] = field(default_factory=set)  # event indexes already captured
+    new_codes: dict[str, tuple[Epc, int | None]] = field(default_factory=dict)  # key → issuer
+
+    def refuse(self, status: int, event: Event, path: str, code: str, message: str) -> None:
+        self.refusals.append(
+            Refusal(status, EpcisProblem(event.index, event.event_id, path, code, message))
+        )
+
+    @property
+    def bad(self) -> set[int]:
+        return {r.problem.event for r in self.refusals if r.problem.event is not None}
+
+
+def capture(
+    *,
+    actor: Actor,
+    document: Document,
+    behaviour: str = "rollback",
+    channel: str = "epcis",
+    document_sha256: str = "",
+) -> CaptureJob:
+    """Capture a checked document; raise ``CaptureRefused`` when nothing may be captured."""
+    try:
+        return _capture(actor, document, behaviour, channel, document_sha256)
+    except IntegrityError:
+        # A concurrent capture wrote one of these events or codes first; the client retries.
+        conflict = EpcisProblem(
+            None,
+            None,
+            "eventList",
+            "concurrent_capture",
+            "Another capture of the same events or codes was in progress; send the document again.",
+        )
+        raise CaptureRefused([Refusal(409, conflict)]) from None
+
+
+@transaction.atomic(durable=True)
+def _capture(
+    actor: Actor, document: Document, behaviour: str, channel: str, document_sha256: str
+) -> CaptureJob:
+    events = document.events
+    parties = Parties()
+    parties.preload(
+        [
+            e
+            for ev in events
+            for e in (*ev.instance_epcs(), *(p.id for p in (*ev.sources, *ev.destinations)))
+        ]
+    )
+    keys = {key_of(e) for ev in events for e in ev.instance_epcs()}
+    book = custody.CustodyBook(keys)
+    plan = _check(actor, events, book, parties)
+    if plan.refusals and (behaviour != "proceed" or len(plan.bad) == len(events)):
+        raise CaptureRefused(plan.refusals)
+    accepted = [e for e in events if e.index not in plan.bad and e.index not in plan.duplicates]
+    job = CaptureJob.objects.create(
+        submitted_by_id=actor.user_id,
+        enterprise_id=actor.enterprise_id,
+        channel=channel,
+        error_behaviour=behaviour,
+        event_count=len(events),
+        duplicates=len(plan.duplicates),
+        document_sha256=document_sha256,
+    )
+    _create_codes(actor, plan, book)
+    rows = _write_events(actor, job, accepted, parties)
+    carried = _move(book, accepted, rows, parties, actor)
+    _link(rows, accepted, carried)
+    book.save()
+    hashes = [bytes.fromhex(r.event_hash) for r in rows]
+    root = events_root(hashes).hex() if hashes else ""
+    body: dict[str, object] = {"capture": str(job.pk), "events": len(rows), "root": root}
+    if len(rows) <= MAX_LISTED_HASHES:
+        body["hashes"] = [h.hex() for h in hashes]
+    entry = ledger.append(LEDGER_KIND, body) if rows else None
+    job.ledger_entry = entry.pk if entry else None
+    job.events_root = root
+    job.captured = len(rows)
+    job.success = not plan.refusals
+    job.errors = [_rfc7807(r) for r in plan.refusals]
+    job.running = False
+    job.finished_at = timezone.now()
+    job.save()
+    record_audit(
+        actor,
+        "tracing.capture",
+        job,
+        {"events": len(rows), "duplicates": len(plan.duplicates), "channel": channel},
+    )
+    return job
+
+
+def _rfc7807(refusal: Refusal) -> dict[str, object]:
+    p = refusal.problem
+    return {
+        "type": "epcisException:ValidationException"
+        if refusal.status == 400
+        else "epcisException:SecurityException"
+        if refusal.status == 403
+        else "epcisException:ResourceAlreadyExistsException",
+        "title": p.code,
+        "status": refusal.status,
+        "detail": p.message,
+        "instance": f"#/epcisBody/eventList/{p.event}/{p.field.replace('.', '/')}",
+        **p.as_dict(),
+    }
+
+
+def _check(
+    actor: Actor, events: Sequence[Event], book: custody.CustodyBook, parties: Parties
+) -> _Plan:
+    plan = _Plan()
+    existing = _existing(events)
+    seen: dict[str, str] = {}
+    enterprise = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
+    for event in events:
+        digest = _hex(event.hash)
+        identity_ = event.identity
+        if identity_ in existing or identity_ in seen:
+            if (existing.get(identity_) or seen.get(identity_)) == digest:
+                plan.duplicates.add(event.index)
+            else:
+                plan.refuse(
+                    409,
+                    event,
+                    "eventID",
+                    "event_id_taken",
+                    _("This eventID was captured before with other content."),
+                )
+            continue
+        seen[identity_] = digest
+        if enterprise is not None and not _is_party(event, enterprise, parties):
+            plan.refuse(
+                403,
+                event,
+                "sourceList",
+                "not_a_party",
+                _(
+                    "Your enterprise is not a party to this event: name it in sourceList, "
+                    "destinationList or as bizLocation."
+                ),
+            )
+            continue
+        _check_codes(plan, event, book, parties, enterprise)
+    return plan
+
+
+def _existing(events: Sequence[Event]) -> dict[str, str]:
+    identities = [e.identity for e in events]
+    found: dict[str, str] = {}
+    for start in range(0, len(identities), CHUNK):
+        part = identities[start : start + CHUNK]
+        found.update(
+            TraceEvent.objects.filter(event_id__in=part).values_list("event_id", "event_hash")
+        )
+    return found
+
+
+def _hex(ni: str) -> str:
+    return ni.split(";", 1)[1].split("?", 1)[0]
+
+
+def _is_party(event: Event, enterprise: int, parties: Parties) -> bool:
+    named = {parties.enterprise_of(p.id) for p in (*event.sources, *event.destinations)}
+    named.add(parties.enterprise_at(event.biz_location))
+    named.add(parties.enterprise_at(event.read_point))
+    return enterprise in named
+
+
+def _paths(event: Event) -> list[tuple[str, Epc]]:
+    found = [
+        (f"{name}.{i}", epc) for name, _r in _ROLES for i, epc in enumerate(getattr(event, name))
+    ]
+    if event.parent is not None:
+        found.append(("parentID", event.parent))
+    return found
+
+
+def _creates(event: Event, path: str) -> bool:
+    """Events that bring a code into being: commissioning (ObjectEvent ADD), or naming a new
+    logistic unit as the parent of an aggregation."""
+    if event.type == "ObjectEvent" and event.action == "ADD":
+        return True
+    return event.type == "AggregationEvent" and event.action == "ADD" and path == "parentID"
+
+
+def _check_codes(
+    plan: _Plan, event: Event, book: custody.CustodyBook, parties: Parties, enterprise: int | None
+) -> None:
+    for path, epc in _paths(event):
+        key = key_of(epc)
+        unit = book.units.get(key)
+        if unit is None and key not in plan.new_codes:
+            owner = parties.enterprise_of(epc)
+            if enterprise is not None and not (_creates(event, path) and owner == enterprise):
+                plan.refuse(
+                    403,
+                    event,
+                    path,
+                    "unknown_code",
+                    _(
+                        "The code is not registered on the platform: issue or register it "
+                        "first, or commission it under your own GS1 company prefix."
+                    ),
+                )
+                continue
+            if enterprise is None:
+                owner = owner or _owning_party(event, parties)
+            plan.new_codes[key] = (epc, owner)
+            continue
+        if unit is None:
+            continue
+        commissioning = (
+            event.type == "ObjectEvent"
+            and event.action == "ADD"
+            and (event.biz_step in (None, "commissioning", "encoding"))
+        )
+        if commissioning and not unit.fresh:
+            plan.refuse(
+                409,
+                event,
+                path,
+                "already_commissioned",
+                _(
+                    "This code was commissioned before; a code is never reused and a "
+                    "producer's facts are not rewritten."
+                ),
+            )
+            continue
+        if enterprise is not None and enterprise not in (unit.issuer, unit.custody.holder):
+            plan.refuse(
+                403,
+                event,
+                path,
+                "code_not_yours",
+                _("Your enterprise neither issued nor holds this code."),
+            )
+
+
+def _owning_party(event: Event, parties: Parties) -> int | None:
+    for kind in ("owning_party", "possessing_party"):
+        for party in event.parties(kind):
+            if (found := parties.enterprise_of(party)) is not None:
+                return found
+    return parties.enterprise_at(event.biz_location)
+
+
+def _create_codes(actor: Actor, plan: _Plan, book: custody.CustodyBook) -> None:
+    if not plan.new_codes:
+        return
+    gtins = {e.gtin for e, _o in plan.new_codes.values() if e.gtin}
+    models = dict(ProductModel.objects.filter(gtin__in=gtins).values_list("gtin", "id"))
+    origin = CodeOrigin.REGISTERED if actor.role in ENTERPRISE_ROLES else CodeOrigin.EXTERNAL
+    rows = []
+    for key, (epc, issuer) in plan.new_codes.items():
+        scheme, value = identity(epc)
+        rows.append(
+            TraceCode(
+                id=key,
+                scheme=scheme,
+                value=value,
+                origin=origin,
+                issuer_id=issuer,
+                registered_by_id=actor.user_id,
+                product_model_id=models.get(epc.gtin or ""),
+                gtin=epc.gtin or "",
+                lot=epc.lot or "",
+                is_logistic_unit=bool(epc.sscc),
+            )
+        )
+        book.add_new(key, issuer)
+    TraceCode.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _write_events(
+    actor: Actor, job: CaptureJob, events: Sequence[Event], parties: Parties
+) -> list[TraceEvent]:
+    rows = []
+    for position, event in enumerate(events):
+        body = dict(event.raw)
+        body.setdefault("eventID", event.identity)
+        rows.append(
+            TraceEvent(
+                event_id=event.identity,
+                event_hash=_hex(event.hash),
+                event_type=event.type,
+                action=event.action or "",
+                biz_step=event.biz_step or "",
+                disposition=event.disposition or "",
+                event_time=event.event_time,
+                time_zone_offset=event.time_zone_offset,
+                read_point=canonical_location(event.read_point) if event.read_point else "",
+                biz_location=canonical_location(event.biz_location) if event.biz_location else "",
+                capture=job,
+                position=position,
+                reporter_id=actor.enterprise_id,
+                source_id=_party(event, "sources", parties),
+                destination_id=_party(event, "destinations", parties),
+                epc_classes="\n".join(q.epc_class.canonical for q in event.quantities),
+                body=body,
+            )
+        )
+    return TraceEvent.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _party(event: Event, side: str, parties: Parties) -> int | None:
+    entries = getattr(event, side)
+    for kind in ("possessing_party", "owning_party", "location"):
+        for entry in entries:
+            if entry.type == kind and (found := parties.enterprise_of(entry.id)) is not None:
+                return found
+    return None
+
+
+def _link(
+    rows: Sequence[TraceEvent], events: Sequence[Event], carried: dict[int, list[str]]
+) -> None:
+    links: dict[tuple[str, int, int], EventCode] = {}
+    for event_pk, keys in carried.items():
+        for key in keys:
+            links[(key, event_pk, EventRole.CARRIED)] = EventCode(
+                code_id=key, event_id=event_pk, role=EventRole.CARRIED
+            )
+    for row, event in zip(rows, events, strict=True):
+        named = [(epc, role) for name, role in _ROLES for epc in getattr(event, name)]
+        if event.parent is not None:
+            named.append((event.parent, EventRole.PARENT))
+        for epc, role in named:
+            key = key_of(epc)
+            links[(key, row.pk, role)] = EventCode(
+                code_id=key, event_id=row.pk, role=role, urn_form=epc.urn_form
+            )
+    EventCode.objects.bulk_create(list(links.values()), batch_size=CHUNK)
+
+
+def _move(
+    book: custody.CustodyBook,
+    events: Sequence[Event],
+    rows: Sequence[TraceEvent],
+    parties: Parties,
+    actor: Actor,
+) -> dict[int, list[str]]:
+    """Apply the events in time order; returns, per event, the units it moved inside the
+    logistic units it named (their history links)."""
+    carried: dict[int, list[str]] = {}
+    ordered = sorted(zip(events, rows, strict=True), key=lambda pair: pair[0].event_time)
+    for event, row in ordered:
+        capturer = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
+        move = rules.Movement(
+            at=event.event_time,
+            event_type=event.type,
+            action=event.action,
+            biz_step=event.biz_step,
+            disposition=event.disposition,
+            capturer=capturer or parties.enterprise_at(event.biz_location) or row.source_id,
+            source=row.source_id,
+            destination=row.destination_id,
+            parent=key_of(event.parent) if event.parent is not None else None,
+        )
+        moved: list[str] = []
+        for name, _role in _ROLES:
+            for epc in getattr(event, name):
+                moved += book.apply(key_of(epc), move)
+        if event.parent is not None:
+            moved += book.apply(key_of(event.parent), move)
+            if (
+                event.type == "AggregationEvent"
+                and event.action == "DELETE"
+                and not event.child_epcs
+            ):
+                book.unpack_all(key_of(event.parent), event.event_time)
+        if moved:
+            carried[row.pk] = moved
+    return carried

@@ -1,0 +1,377 @@
+"""Source coding (源头赋码, T2): a producer's units get codes in one of the four schemes, issued
+by the platform or registered from the producer's own system, in batches of up to millions.
+
+Memory stays flat however large the batch: codes are generated or read line by line and written
+in chunks of ``CHUNK`` rows inside one transaction, so a batch is all there or not at all.
+Serials come from a counter row locked for the reservation, so the platform never hands out a
+serial twice; a registered code that is already taken (by anyone, in any batch) refuses the whole
+request with its line number. Codes are never deleted, so a code is never reused.
+"""
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import Final
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiliang.accounts.actors import Actor
+from zhiliang.accounts.roles import Role
+from zhiliang.common import idempotency
+from zhiliang.common.audit import record_audit
+from zhiliang.common.errors import Conflict, DomainError, Forbidden, NotFound, Problem
+from zhiliang.core.identifiers import InvalidIdentifier
+from zhiliang.core.tracing import codes as schemes
+from zhiliang.core.tracing.codes import Scheme
+from zhiliang.core.tracing.digital_link import CANONICAL_HOST, encode, gtin_path, parse_digital_link
+from zhiliang.core.tracing.epc import Epc
+from zhiliang.ledger import services as ledger
+from zhiliang.registry import selectors as registry
+from zhiliang.registry.models import CertificateStatus, ProductModel
+from zhiliang.tracing import scopes
+from zhiliang.tracing.models import CodeBatch, CodeOrigin, SerialCounter, TraceCode, code_key
+from zhiliang.tracing.problems import identifier_problem
+
+CHUNK: Final = 5000
+MAX_BATCH: Final = 5_000_000
+SERIAL_DIGITS: Final = 10
+LEDGER_KIND: Final = "tracing.codes"
+ISSUABLE: Final = (Scheme.GS1, Scheme.DIC, Scheme.CCC)
+
+
+def identity(epc: Epc) -> tuple[str, str]:
+    """(scheme, canonical value) of an identifier: what ``code_key`` hashes."""
+    if epc.scheme == Scheme.GS1 and epc.canonical.startswith(CANONICAL_HOST):
+        return Scheme.GS1, epc.canonical[len(CANONICAL_HOST) :]
+    if epc.scheme in (Scheme.ECODE, Scheme.DIC, Scheme.CCC):
+        return epc.scheme, epc.canonical.rsplit(":", 1)[1]
+    return Scheme.URI, epc.canonical
+
+
+def key_of(epc: Epc) -> str:
+    scheme, value = identity(epc)
+    return str(code_key(scheme, value))
+
+
+def uri_of(code: TraceCode) -> str:
+    """The identifier an EPCIS document uses for a code (Digital Link or platform URN)."""
+    if code.scheme == Scheme.GS1:
+        return CANONICAL_HOST + code.value
+    if code.scheme == Scheme.URI:
+        return code.value
+    return schemes.urn(code.scheme, code.value)
+
+
+def resolver_path(scheme: str, value: str) -> str:
+    """Where a code resolves on the platform: Digital Link paths, or the scheme's short path."""
+    if scheme == Scheme.GS1:
+        return value
+    if scheme == Scheme.URI:
+        return "/scan/uri?uri=" + encode(value)
+    return schemes.short_path(scheme, value)
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchRequest:
+    product_model_id: int
+    scheme: str
+    count: int = 0  # issue: how many; register: ignored (the lines decide)
+    lot: str = ""
+    produced_on: date | None = None
+    ccc_certificate: str = ""  # CCC scheme: which of the producer's certificates
+
+
+def _model_for(actor: Actor, request: BatchRequest) -> ProductModel:
+    if actor.role not in (Role.ENTERPRISE_MEMBER, Role.ADMIN) or not actor.has_scope(scopes.CODES):
+        raise Forbidden(
+            Problem("role", "not_allowed", _("Only a producer's members code its units."))
+        )
+    model = registry.get_product_model(actor, request.product_model_id)
+    if actor.role == Role.ENTERPRISE_MEMBER and model.enterprise_id != actor.enterprise_id:
+        raise NotFound(Problem("product_model_id", "not_found", _("No such product model.")))
+    problems = []
+    if request.scheme not in Scheme.ALL or request.scheme == Scheme.URI:
+        problems.append(
+            Problem("scheme", "invalid_choice", _("The scheme is gs1, ecode, dic or ccc."))
+        )
+    if request.lot:
+        try:
+            parse_digital_link(_lot_probe(request.lot))
+        except InvalidIdentifier as exc:
+            problems.append(identifier_problem("lot", exc))
+    if request.scheme == Scheme.GS1 and not model.gtin:
+        problems.append(
+            Problem(
+                "scheme", "no_gtin", _("This model has no GTIN; add one or use another scheme.")
+            )
+        )
+    if problems:
+        raise DomainError(*problems)
+    return model
+
+
+def _lot_probe(lot: str) -> str:
+    """A Digital Link that carries the lot, so the lot is checked by the same rules (AI 10)."""
+    return f"{CANONICAL_HOST}/01/09520123456788/10/{encode(lot)}"
+
+
+def _reserve(key: str, count: int) -> int:
+    """Reserve ``count`` serials of one numbering space; returns the first."""
+    counter, _made = SerialCounter.objects.select_for_update().get_or_create(key=key)
+    first = counter.next_serial
+    SerialCounter.objects.filter(key=key).update(next_serial=first + count)
+    return first
+
+
+def _certificate_number(model: ProductModel, wanted: str) -> str:
+    certificates = registry.ccc_certificates_of(model.enterprise).filter(
+        status=CertificateStatus.VALID
+    )
+    if wanted:
+        certificates = certificates.filter(number=wanted)
+    number = certificates.filter(product=model.product).values_list("number", flat=True).first()
+    if number is None:
+        raise DomainError(
+            Problem(
+                "ccc_certificate",
+                "no_valid_certificate",
+                _("The producer holds no valid CCC certificate for this product."),
+            )
+        )
+    return number
+
+
+def _values(model: ProductModel, request: BatchRequest, first: int) -> Iterator[str]:
+    """The canonical values of issued codes, one by one (never all in memory)."""
+    end = first + request.count
+    if request.scheme == Scheme.GS1:
+        assert model.gtin
+        return (gtin_path(model.gtin, serial=f"{n:0{SERIAL_DIGITS}d}") for n in range(first, end))
+    if request.scheme == Scheme.DIC:
+        return (schemes.make_identity_code(model.enterprise_id, n) for n in range(first, end))
+    number = _certificate_number(model, request.ccc_certificate)
+    return (f"{number}.{n:0{SERIAL_DIGITS}d}" for n in range(first, end))
+
+
+def _counter_key(model: ProductModel, request: BatchRequest) -> str:
+    if request.scheme == Scheme.GS1:
+        return f"gs1:{model.gtin}"
+    if request.scheme == Scheme.DIC:
+        return f"dic:{model.enterprise_id}"
+    return f"ccc:{_certificate_number(model, request.ccc_certificate)}"
+
+
+@transaction.atomic(durable=True)
+def issue_codes(
+    *,
+    actor: Actor,
+    request: BatchRequest,
+    idempotency_key: str | None = None,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> CodeBatch:
+    """The platform issues ``count`` new codes for a model (GS1 serials under its GTIN, digital
+    identity codes, or unit serials under its CCC certificate)."""
+    fields = dataclasses.asdict(request)
+    if earlier := idempotency.replay(
+        actor, idempotency_key, "tracing.codes.issue", fields, CodeBatch
+    ):
+        return earlier
+    model = _model_for(actor, request)
+    if request.scheme not in ISSUABLE:
+        raise DomainError(
+            Problem(
+                "scheme",
+                "not_issuable",
+                _("Ecodes are assigned by the Article Numbering Center; register them instead."),
+            )
+        )
+    if not 1 <= request.count <= MAX_BATCH:
+        raise DomainError(
+            Problem(
+                "count",
+                "out_of_range",
+                _("A batch has 1 to %(max)d codes.") % {"max": MAX_BATCH},
+            )
+        )
+    first = _reserve(_counter_key(model, request), request.count)
+    batch = _new_batch(actor, model, request, CodeOrigin.ISSUED, first)
+    count = _write(batch, _values(model, request, first), check_taken=False, on_chunk=on_chunk)
+    return _finish(actor, batch, count, idempotency_key, "tracing.codes.issue", fields)
+
+
+@transaction.atomic(durable=True)
+def register_codes(
+    *,
+    actor: Actor,
+    request: BatchRequest,
+    lines: Iterable[bytes],
+    idempotency_key: str | None = None,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> CodeBatch:
+    """Codes from the producer's own system, one per line (open, non-exclusive: T2).
+
+    A GS1 line may be a serial (under the model's GTIN) or a whole Digital Link; other schemes
+    take the code itself. One bad or taken line refuses the whole request, naming the line.
+    """
+    fields = {**dataclasses.asdict(request), "lines": "stream"}
+    if earlier := idempotency.replay(
+        actor, idempotency_key, "tracing.codes.register", fields, CodeBatch
+    ):
+        return earlier
+    model = _model_for(actor, request)
+    batch = _new_batch(actor, model, request, CodeOrigin.REGISTERED, None)
+    count = _write(batch, _parsed(model, request, lines), check_taken=True, on_chunk=on_chunk)
+    if count == 0:
+        raise DomainError(Problem("body", "empty", _("The request holds no codes.")))
+    return _finish(actor, batch, count, idempotency_key, "tracing.codes.register", fields)
+
+
+def _parsed(model: ProductModel, request: BatchRequest, lines: Iterable[bytes]) -> Iterator[str]:
+    for number, raw in enumerate(lines, start=1):
+        text = raw.decode("utf-8", errors="replace").strip()
+        if not text or (number == 1 and text.lower() in ("code", "serial")):
+            continue
+        try:
+            yield _canonical(model, request, text)
+        except InvalidIdentifier as exc:
+            raise DomainError(identifier_problem(f"line.{number}", exc)) from None
+
+
+def _canonical(model: ProductModel, request: BatchRequest, text: str) -> str:
+    match request.scheme:
+        case Scheme.GS1:
+            uri = (
+                text
+                if "/01/" in text
+                else CANONICAL_HOST + gtin_path(model.gtin or "", serial=text)
+            )
+            link = parse_digital_link(uri)
+            if link.gtin != model.gtin or link.serial is None:
+                raise InvalidIdentifier(
+                    "not_this_model", "The code is not a serial of this model's GTIN."
+                )
+            return gtin_path(model.gtin or "", serial=link.serial)
+        case Scheme.ECODE:
+            return schemes.parse_ecode(text)
+        case Scheme.DIC:
+            code = schemes.parse_identity_code(text)
+            if schemes.identity_issuer(code) != model.enterprise_id:
+                raise InvalidIdentifier("not_your_issuer", "The code was issued to another issuer.")
+            return code
+        case _:
+            code = schemes.parse_ccc_unit(text)
+            _certificate_number(model, code.split(".", 1)[0])
+            return code
+
+
+def _new_batch(
+    actor: Actor, model: ProductModel, request: BatchRequest, origin: str, first: int | None
+) -> CodeBatch:
+    return CodeBatch.objects.create(
+        enterprise_id=model.enterprise_id,
+        product_model=model,
+        scheme=request.scheme,
+        origin=origin,
+        lot=request.lot,
+        produced_on=request.produced_on,
+        first_serial=first,
+        created_by_id=actor.user_id,
+    )
+
+
+def _write(
+    batch: CodeBatch, values: Iterable[str], *, check_taken: bool, on_chunk: Callable[[int], None]
+) -> int:
+    gtin = batch.product_model.gtin if batch.scheme == Scheme.GS1 and batch.product_model else ""
+    count = 0
+    chunk: list[TraceCode] = []
+    line_of: dict[object, int] = {}
+    for value in values:
+        count += 1
+        code = TraceCode(
+            id=code_key(batch.scheme, value),
+            scheme=batch.scheme,
+            value=value,
+            origin=batch.origin,
+            batch=batch,
+            issuer_id=batch.enterprise_id,
+            registered_by_id=batch.created_by_id,
+            product_model_id=batch.product_model_id,
+            gtin=gtin or "",
+            lot=batch.lot,
+        )
+        if check_taken:
+            if code.id in line_of:
+                raise _taken(count, value)
+            line_of[code.id] = count
+        chunk.append(code)
+        if len(chunk) >= CHUNK:
+            _flush(chunk, line_of if check_taken else None)
+            on_chunk(len(chunk))
+            chunk, line_of = [], {}
+    if chunk:
+        _flush(chunk, line_of if check_taken else None)
+        on_chunk(len(chunk))
+    return count
+
+
+def _flush(chunk: list[TraceCode], line_of: dict[object, int] | None) -> None:
+    if line_of is not None:
+        taken = TraceCode.objects.filter(pk__in=[c.id for c in chunk]).values_list("pk", "value")
+        for pk, value in taken[:1]:
+            raise _taken(line_of[pk], value)
+    TraceCode.objects.bulk_create(chunk, batch_size=CHUNK)
+
+
+def _taken(line: int, value: str) -> Conflict:
+    return Conflict(
+        Problem(
+            f"line.{line}",
+            "code_taken",
+            _("This code is already registered; codes are unique and never reused."),
+            {"code": value},
+        )
+    )
+
+
+def _finish(
+    actor: Actor,
+    batch: CodeBatch,
+    count: int,
+    key: str | None,
+    action: str,
+    fields: dict[str, object],
+) -> CodeBatch:
+    batch.count = count
+    batch.save(update_fields=["count"])
+    idempotency.remember(actor, key, action, fields, batch)
+    ledger.append(
+        LEDGER_KIND,
+        {
+            "batch": batch.pk,
+            "credit_code": batch.enterprise.credit_code,
+            "scheme": batch.scheme,
+            "origin": batch.origin,
+            "gtin": batch.product_model.gtin if batch.product_model else None,
+            "lot": batch.lot,
+            "count": count,
+            "first_serial": batch.first_serial,
+            "at": timezone.now().isoformat(),
+        },
+    )
+    record_audit(actor, action, batch, {"count": count, "scheme": batch.scheme})
+    return batch
+
+
+def code_uri(text: str) -> str:
+    """The EPCIS identifier of a code as a person or scanner gives it: a Digital Link, an EPC or
+    platform URN, or the platform URL printed in the QR code (``…/i/<code>``, ``…/e/…``,
+    ``…/ccc/…``)."""
+    text = text.strip()
+    for scheme, short in schemes.SHORT_PATHS.items():
+        marker = f"/{short}/"
+        if text.startswith(("http://", "https://")) and marker in text:
+            return schemes.urn(scheme, text.split(marker, 1)[1].split("?", 1)[0])
+    return text

@@ -1,0 +1,178 @@
+"""Keep each code's custody current as events are captured (core rules in core/tracing/custody).
+
+The codes an event names are updated, and so are the units packed in a logistic unit it names:
+shipping a pallet moves every battery on it. Rows are locked in primary-key order before they are
+read (two captures touching the same codes take turns instead of losing an update), changed in
+memory in event-time order, and written back grouped by their new state, so commissioning a
+hundred thousand units is a handful of UPDATE statements rather than one per unit.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Final
+
+from zhiliang.core.tracing import custody as rules
+from zhiliang.tracing.models import CustodyState, TraceCode
+
+LOCK_CHUNK: Final = 5000
+_STATE: Final = {
+    rules.HELD: CustodyState.HELD,
+    rules.IN_TRANSIT: CustodyState.IN_TRANSIT,
+    rules.SOLD: CustodyState.SOLD,
+    rules.DESTROYED: CustodyState.DESTROYED,
+}
+_FIELDS: Final = ("holder_id", "state", "seller_id", "sold_at", "parent_id", "last_event_at")
+
+
+_Row = tuple[
+    uuid.UUID,
+    int | None,
+    str,
+    int | None,
+    datetime | None,
+    uuid.UUID | None,
+    datetime | None,
+    int | None,
+]  # pk, holder, state, seller, sold_at, parent, last_event_at, issuer
+
+
+@dataclass
+class Unit:
+    custody: rules.Custody
+    fresh: bool  # never commissioned: state NEW until an event says otherwise
+    issuer: int | None = None
+    changed: bool = False
+
+
+class CustodyBook:
+    """Custody of the codes one capture touches, loaded once and written once."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.units: dict[str, Unit] = {}
+        self.children: dict[str, set[str]] = defaultdict(set)
+        self._load(sorted(set(keys)))
+
+    def _load(self, keys: list[str]) -> None:
+        pending = keys
+        while pending:
+            found: list[_Row] = []
+            for start in range(0, len(pending), LOCK_CHUNK):
+                part = pending[start : start + LOCK_CHUNK]
+                rows = (
+                    TraceCode.objects.select_for_update(no_key=True)
+                    .filter(pk__in=part)
+                    .order_by("pk")
+                    .values_list("pk", *_FIELDS, "issuer_id")
+                )
+                found.extend(rows)
+            for pk, holder, state, seller, sold_at, parent, last, issuer in found:
+                key = str(pk)
+                self.units[key] = Unit(
+                    rules.Custody(
+                        holder,
+                        _core_state(state),
+                        seller,
+                        sold_at,
+                        str(parent) if parent else None,
+                        last,
+                    ),
+                    fresh=state == CustodyState.NEW,
+                    issuer=issuer,
+                )
+                if parent:
+                    self.children[str(parent)].add(key)
+            # units packed in these codes, which their events move too
+            packed = TraceCode.objects.filter(parent_id__in=[r[0] for r in found]).values_list(
+                "pk", flat=True
+            )
+            pending = sorted({str(p) for p in packed} - self.units.keys())
+
+    def add_new(self, key: str, issuer: int | None) -> None:
+        if key not in self.units:
+            self.units[key] = Unit(rules.Custody(), fresh=True, issuer=issuer)
+
+    def apply(self, key: str, move: rules.Movement) -> list[str]:
+        """The event named this code: move it, and what is packed in it (returned)."""
+        unit = self.units.get(key)
+        if unit is None:
+            return []
+        before = unit.custody
+        if move.event_type == "AggregationEvent" and move.parent == key:
+            # the pallet itself: an aggregation is not a movement of the pallet
+            after = rules.apply(before, replace(move, event_type="ObjectEvent", action="OBSERVE"))
+        else:
+            after = rules.apply(before, move)
+        self._set(key, unit, after, before)
+        if move.event_type != "ObjectEvent":
+            return []
+        carried = self._descendants(key)
+        for child in carried:
+            child_unit = self.units[child]
+            moved = rules.apply(child_unit.custody, move, as_child=True)
+            self._set(child, child_unit, moved, child_unit.custody)
+        return carried
+
+    def unpack_all(self, parent: str, at: datetime) -> None:
+        """An AggregationEvent DELETE without childEPCs empties the whole logistic unit."""
+        for child in list(self.children.get(parent, ())):
+            unit = self.units[child]
+            if unit.custody.last_event_at is None or unit.custody.last_event_at <= at:
+                self._set(
+                    child, unit, replace(unit.custody, parent=None, last_event_at=at), unit.custody
+                )
+
+    def _set(self, key: str, unit: Unit, after: rules.Custody, before: rules.Custody) -> None:
+        if after == before:
+            return
+        if after.parent != before.parent:
+            if before.parent:
+                self.children[before.parent].discard(key)
+            if after.parent:
+                self.children[after.parent].add(key)
+        unit.custody = after
+        unit.fresh = unit.fresh and after.holder is None and after.state == rules.HELD
+        unit.changed = True
+
+    def _descendants(self, key: str) -> list[str]:
+        found, stack = [], list(self.children.get(key, ()))
+        while stack:
+            child = stack.pop()
+            if child in self.units and child not in found:
+                found.append(child)
+                stack.extend(self.children.get(child, ()))
+        return found
+
+    def save(self) -> int:
+        groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
+        for key, unit in self.units.items():
+            if unit.changed:
+                groups[_row(unit)].append(key)
+        for values, keys in groups.items():
+            update = dict(zip(_FIELDS, values, strict=True))
+            for start in range(0, len(keys), LOCK_CHUNK):
+                TraceCode.objects.filter(pk__in=keys[start : start + LOCK_CHUNK]).update(**update)
+        return sum(len(k) for k in groups.values())
+
+    def holder_of(self, key: str) -> int | None:
+        unit = self.units.get(key)
+        return unit.custody.holder if unit else None
+
+    def snapshot(self) -> Mapping[str, Unit]:
+        return self.units
+
+
+def _core_state(state: str) -> str:
+    return {
+        CustodyState.IN_TRANSIT: rules.IN_TRANSIT,
+        CustodyState.SOLD: rules.SOLD,
+        CustodyState.DESTROYED: rules.DESTROYED,
+    }.get(CustodyState(state), rules.HELD)
+
+
+def _row(unit: Unit) -> tuple[object, ...]:
+    c = unit.custody
+    state = CustodyState.NEW if unit.fresh else _STATE[c.state]
+    return (c.holder, state, c.seller, c.sold_at, c.parent, c.last_event_at)

@@ -1,0 +1,187 @@
+"""Scans (T3, T9): each look-up of a known code is recorded with its time and an approximate
+place, and judged against the code's recent scans for signs of a copied label (core rules in
+core/tracing/clone). A seller scanning a unit it expects can confirm its receipt, which records a
+receiving event through the ordinary capture."""
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from zhiliang.accounts.actors import Actor
+from zhiliang.accounts.roles import Role
+from zhiliang.core.tracing.clone import CloneVerdict, ScanPoint, distance_km, judge
+from zhiliang.core.tracing.epc import PARTY_URN
+from zhiliang.core.tracing.epcis.model import Document
+from zhiliang.core.tracing.epcis.validation import parse_event
+from zhiliang.registry import selectors as registry
+from zhiliang.tracing.models import CaptureJob, CustodyState, Scan, ScanVerdict, TraceCode
+from zhiliang.tracing.selectors.scan import region_points
+from zhiliang.tracing.services.capture import capture
+from zhiliang.tracing.services.codes import uri_of
+
+RECENT_SCANS: Final = 50
+NEAREST_KM: Final = 60.0
+POSITION_SALT: Final = "zhiliang.tracing.scan-position"
+_ROUND: Final = Decimal("0.01")  # about a kilometre: approximate, never a home address
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float | None = None
+    lng: float | None = None
+    region: str | None = None  # county or city code
+
+    @property
+    def known(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
+def place_of(lat: float | None, lng: float | None) -> Place:
+    """A position rounded to ~1 km and the nearest county or city centre within reach."""
+    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return Place()
+    nearest, best = None, NEAREST_KM
+    for code, r_lat, r_lng in region_points():
+        km = _km(lat, lng, r_lat, r_lng)
+        if km < best:
+            nearest, best = code, km
+    return Place(round(lat, 2), round(lng, 2), nearest)
+
+
+def _km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    now = timezone.now()
+    return distance_km(ScanPoint(now, lat1, lng1, ""), ScanPoint(now, lat2, lng2, ""))
+
+
+def seller_place(actor: Actor) -> Place:
+    """A seller's scans happen at its shop: the centre of its county."""
+    if actor.enterprise_id is None:
+        return Place()
+    enterprise = registry.visible_enterprises(actor).filter(pk=actor.enterprise_id).first()
+    if enterprise is None:
+        return Place()
+    county = enterprise.town.path.strip("/").split("/")[-2]
+    for code, lat, lng in region_points():
+        if code == county:
+            return Place(lat, lng, county)
+    return Place()
+
+
+def _point(
+    at: datetime, lat: Decimal | float, lng: Decimal | float, region: str | None
+) -> ScanPoint:
+    city = region[:4] if region else f"{round(float(lat))}:{round(float(lng))}"
+    return ScanPoint(at, float(lat), float(lng), city)
+
+
+@transaction.atomic
+def record_scan(*, code: TraceCode, actor: Actor, place: Place) -> tuple[Scan, CloneVerdict]:
+    """Record one scan and judge the code's recent scans, this one included."""
+    now = timezone.now()
+    by_consumer = actor.role not in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
+    recent = list(
+        Scan.objects.filter(code=code, lat__isnull=False)
+        .order_by("-at")
+        .values_list("at", "lat", "lng", "region__code", "by_consumer")[:RECENT_SCANS]
+    )
+    points = [
+        _point(at, lat, lng, region)
+        for at, lat, lng, region, _c in recent
+        if lat is not None and lng is not None
+    ]
+    if place.known:
+        assert place.lat is not None and place.lng is not None
+        points.append(_point(now, place.lat, place.lng, place.region))
+    verdict = judge(points, sold_at=code.sold_at)
+    scan = Scan.objects.create(
+        code=code,
+        at=now,
+        region_id=_region_id(place.region),
+        lat=Decimal(str(place.lat)).quantize(_ROUND) if place.lat is not None else None,
+        lng=Decimal(str(place.lng)).quantize(_ROUND) if place.lng is not None else None,
+        by_consumer=by_consumer,
+        enterprise_id=actor.enterprise_id if not by_consumer else None,
+        verdict=status_of(code, verdict),
+    )
+    return scan, verdict
+
+
+def _region_id(code: str | None) -> int | None:
+    if not code:
+        return None
+    return registry.regions().filter(code=code).values_list("pk", flat=True).first()
+
+
+def status_of(code: TraceCode | None, verdict: CloneVerdict | None) -> str:
+    """The one status a scan reports; the gravest sign wins."""
+    if code is None:
+        return ScanVerdict.UNKNOWN
+    if code.recall_id is not None and code.recall and code.recall.status == "open":
+        return ScanVerdict.RECALLED
+    if verdict is not None and verdict.possible_clone:
+        return ScanVerdict.POSSIBLE_CLONE
+    if code.state == CustodyState.SOLD:
+        return ScanVerdict.SOLD
+    return ScanVerdict.OK
+
+
+def position_token(scan: Scan) -> str:
+    return signing.dumps(scan.pk, salt=POSITION_SALT)
+
+
+@transaction.atomic
+def attach_position(*, token: str, lat: float, lng: float) -> Scan | None:
+    """The scan page's script may add the phone's approximate position after the page loads."""
+    try:
+        scan_id = signing.loads(token, salt=POSITION_SALT, max_age=600)
+    except signing.BadSignature:
+        return None
+    scan = Scan.objects.select_for_update().filter(pk=scan_id, lat__isnull=True).first()
+    if scan is None:
+        return None
+    place = place_of(lat, lng)
+    if not place.known or math.isnan(lat):
+        return None
+    scan.lat = Decimal(str(place.lat)).quantize(_ROUND)
+    scan.lng = Decimal(str(place.lng)).quantize(_ROUND)
+    scan.region_id = _region_id(place.region)
+    scan.save(update_fields=["lat", "lng", "region"])
+    return scan
+
+
+def can_confirm_receipt(actor: Actor, code: TraceCode) -> bool:
+    """A seller confirms a unit on its way to it (or held by it and not yet confirmed)."""
+    return (
+        actor.role in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
+        and actor.enterprise_id is not None
+        and code.holder_id == actor.enterprise_id
+        and code.state == CustodyState.IN_TRANSIT
+    )
+
+
+def confirm_receipt(*, actor: Actor, code: TraceCode, credit_code: str) -> CaptureJob:
+    """A receiving event for one unit at the seller, captured like any other."""
+    now = timezone.localtime()
+    party = PARTY_URN + credit_code
+    event = parse_event(
+        {
+            "type": "ObjectEvent",
+            "eventID": f"urn:uuid:{uuid.uuid4()}",
+            "eventTime": now.isoformat(timespec="milliseconds"),
+            "eventTimeZoneOffset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
+            "epcList": [uri_of(code)],
+            "action": "OBSERVE",
+            "bizStep": "receiving",
+            "disposition": "sellable_accessible",
+            "bizLocation": {"id": party},
+            "destinationList": [{"type": "possessing_party", "destination": party}],
+        }
+    )
+    return capture(actor=actor, document=Document("EPCISDocument", (event,)), channel="scan")

@@ -1,0 +1,2 @@
+"""Traceability pages: the resolver and scan pages (public), the enterprise and supervision
+consoles, print files and exports."""
