@@ -65,9 +65,14 @@ def database_urls(args: argparse.Namespace) -> list[tuple[str, str]]:
     return urls
 
 
-def django_ready(database_url: str) -> None:
-    """Set Django up on ``database_url`` and migrate it. Once per process: run each database
+def django_ready(database_url: str | None = None) -> None:
+    """Set Django up on ``database_url`` (default: ``DATABASE_URL``, else a scratch SQLite
+    file, never the development database) and migrate it. Once per process: run each database
     in its own process (see ``per_database``)."""
+    if database_url is None:
+        database_url = os.environ.get("DATABASE_URL") or (
+            f"sqlite:///{tempfile.mkdtemp(prefix='zhiliang-bench-')}/bench.sqlite3"
+        )
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhiliang.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")

@@ -11,7 +11,6 @@ Three measurements per database, each the best of ``--runs``:
 """
 
 import argparse
-import os
 import random
 
 from _common import best_of, database_arguments, django_ready, per_database, report
@@ -34,7 +33,7 @@ def bodies(count: int) -> list[dict[str, object]]:
 
 
 def main(args: argparse.Namespace, label: str) -> None:
-    django_ready(os.environ["DATABASE_URL"])
+    django_ready()
     from django.db import connection, transaction
 
     from zhiliang.ledger import services

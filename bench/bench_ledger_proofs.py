@@ -8,7 +8,6 @@ by primary key. `ledger verify` is compared with reading the same rows without h
 """
 
 import argparse
-import os
 import random
 import time
 
@@ -42,7 +41,7 @@ def build(leaves: int) -> float:
 
 
 def main(args: argparse.Namespace, label: str) -> None:
-    django_ready(os.environ["DATABASE_URL"])
+    django_ready()
     from django.db import connection
     from django.test import Client
 
