@@ -101,3 +101,20 @@ def test_any_claim_round_trips(grade, standard, expires, record) -> None:
     assert verify_label(url, PUBLIC).claim == claim
     assert verify_label(url, PUBLIC).signature_valid
     assert quote(standard, safe="") in url
+
+
+def test_the_verifier_published_in_the_docs_agrees() -> None:
+    """docs/label-format.md gives third parties a verifier; it must accept what we sign and
+    refuse what we refuse."""
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "label-format.md"
+    [code] = re.findall(r"```python\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    namespace: dict[str, object] = {}
+    exec(compile(code, str(docs), "exec"), namespace)  # noqa: S102 - our own documentation
+    check = namespace["check"]
+    assert callable(check)
+    url = signed()
+    assert check(url, PUBLIC) is True
+    assert check(url.replace("g=AAAA&", "g=AAAAA&"), PUBLIC) is False
