@@ -1,17 +1,23 @@
 """Traceability endpoints under /api/tracing/: parse, call one selector or service, respond.
 
-Code registration and the codes download stream millions of lines and are plain views
-(``streaming.py``); the EPCIS 2.0 binding lives under /epcis/ (``epcis_views.py``).
+Code registration reads its body line by line and the codes download writes its body line by
+line, so a batch of millions keeps memory flat (T2). The EPCIS 2.0 binding lives under /epcis/
+(``epcis_views.py``).
 """
 
-from django.http import HttpRequest
+from datetime import date
+
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.errors import HttpError
 
 from zhiliang.accounts.actors import actor_of
 from zhiliang.accounts.api_auth import signed_in
 from zhiliang.accounts.roles import Role
 from zhiliang.tracing import scopes
+from zhiliang.tracing.http import lines
 from zhiliang.tracing.models import CodeBatch, CompanyPrefix, ProductionReport, Recall
 from zhiliang.tracing.schemas import (
     BatchIn,
@@ -35,6 +41,9 @@ from zhiliang.tracing.selectors import recalls as recall_selectors
 from zhiliang.tracing.services import codes as code_services
 from zhiliang.tracing.services import recalls as recall_services
 from zhiliang.tracing.services import reports
+from zhiliang.tracing.views.enterprise import codes_csv
+
+TEXT_TYPES = ("text/plain", "text/csv", "application/octet-stream")
 
 router = Router(tags=["tracing"])
 PRODUCER = signed_in(Role.ENTERPRISE_MEMBER, Role.ADMIN, scope=scopes.CODES)
@@ -52,6 +61,36 @@ def issue_codes(request: HttpRequest, payload: BatchIn) -> tuple[int, CodeBatch]
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
     return 201, batch
+
+
+@router.post("/code-batches/registrations", response={201: BatchOut}, auth=PRODUCER)
+def register_codes(
+    request: HttpRequest,
+    product_model_id: int,
+    scheme: str,
+    lot: str = "",
+    produced_on: date | None = None,
+) -> tuple[int, CodeBatch]:
+    """One code per line in a ``text/plain`` or ``text/csv`` body, read as it arrives: no body
+    parameter is declared, so the body is never loaded whole."""
+    if (request.content_type or "") not in TEXT_TYPES:
+        raise HttpError(415, _("Send one code per line as text/plain or text/csv."))
+    batch = code_services.register_codes(
+        actor=actor_of(request),
+        request=code_services.BatchRequest(product_model_id, scheme, 0, lot, produced_on),
+        lines=lines(request),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    return 201, batch
+
+
+@router.get("/code-batches/{batch_id}/codes", auth=READER)
+def batch_codes(request: HttpRequest, batch_id: int) -> StreamingHttpResponse:
+    """The batch's codes as CSV (code, QR content, text), streamed from a database cursor."""
+    batch = code_selectors.get_batch(actor_of(request), batch_id)
+    response = StreamingHttpResponse(codes_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="codes-{batch.pk}.csv"'
+    return response
 
 
 @router.get("/code-batches", response=list[BatchOut], auth=READER)

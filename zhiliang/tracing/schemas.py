@@ -1,7 +1,6 @@
 """What the traceability JSON API takes and gives."""
 
 from datetime import date, datetime
-from typing import Any
 
 from ninja import Field, Schema
 
@@ -36,13 +35,6 @@ class BatchOut(Schema):
     @staticmethod
     def resolve_labels_url(obj: CodeBatch) -> str:
         return f"/tracing/batches/{obj.pk}/labels.pdf"
-
-
-def batch_document(batch: CodeBatch) -> dict[str, Any]:
-    return BatchOut.from_orm(batch).dict() | {
-        "created_at": batch.created_at.isoformat(),
-        "produced_on": batch.produced_on.isoformat() if batch.produced_on else None,
-    }
 
 
 class PrefixIn(Schema):

@@ -5,7 +5,7 @@ pages under /tracing/."""
 from django.urls import URLPattern, path, re_path
 
 from zhiliang.core.tracing.codes import Scheme
-from zhiliang.tracing import epcis_views, streaming
+from zhiliang.tracing import epcis_views
 from zhiliang.tracing.views import enterprise, resolver, scan, supervision
 
 app_name = "tracing"
@@ -32,9 +32,6 @@ urlpatterns: list[URLPattern] = [
     re_path(r"^epcis/bizLocations/(?P<value>.+)/events$", epcis_views.biz_location_events),
     re_path(r"^epcis/readPoints/(?P<value>.+)/events$", epcis_views.read_point_events),
     re_path(r"^epcis/dispositions/(?P<value>[^/]+)/events$", epcis_views.disposition_events),
-    # streamed code registration (the body never sits in memory whole)
-    path("api/tracing/code-batches/registrations", streaming.register, name="register-codes"),
-    path("api/tracing/code-batches/<int:batch_id>/codes", streaming.codes, name="batch-codes"),
     # pages
     path("tracing/catalogue/", supervision.catalogue, name="catalogue"),
     path("tracing/enterprise/", enterprise.home, name="enterprise"),

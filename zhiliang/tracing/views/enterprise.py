@@ -217,7 +217,7 @@ def qr_content(batch: CodeBatch, value: str) -> str:
     return settings.PUBLIC_URL + code_services.resolver_path(batch.scheme, value)
 
 
-def _csv_rows(batch: CodeBatch) -> Iterator[str]:
+def codes_csv(batch: CodeBatch) -> Iterator[str]:
     class Echo:
         def write(self, value: str) -> str:
             return value
@@ -233,7 +233,7 @@ def _csv_rows(batch: CodeBatch) -> Iterator[str]:
 @require_GET
 def batch_csv(request: HttpRequest, batch_id: int) -> StreamingHttpResponse:
     batch = code_selectors.get_batch(actor_of(request), batch_id)
-    response = StreamingHttpResponse(_csv_rows(batch), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(codes_csv(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="codes-{batch.pk}.csv"'
     return response
 
