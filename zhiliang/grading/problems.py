@@ -51,7 +51,9 @@ REASONS: Mapping[str, Promise] = {
         "The evidence supports grade %(earned)s at most; you may declare %(earned)s or lower."
     ),
     "role_not_allowed": _("Only members of the producing enterprise declare its grades."),
-    "not_renewable": _("Only a valid or expired record can be renewed."),
+    "not_renewable": _(
+        "Only a valid, expired or suspended record of the same model can be renewed."
+    ),
     # signed evidence
     "unknown_format": _("The format is not zhiliang.lab-report/1 or zhiliang.certificate/1."),
     "required": _("This field is required."),

@@ -133,7 +133,8 @@ def declare_grade(
 def _renewable(actor: Actor, record_id: int, model: ProductModel) -> Declaration:
     record = selectors.get_visible_record(actor, record_id)
     record = Declaration.objects.select_for_update(no_key=True).get(pk=record.pk)
-    if record.status != RecordStatus.VALID or record.product_model_id != model.pk:
+    renewable = (RecordStatus.VALID, RecordStatus.SUSPENDED)
+    if record.status not in renewable or record.product_model_id != model.pk:
         raise DomainError(problem("renews_id", "not_renewable"))
     return record
 

@@ -150,6 +150,21 @@ def lab(request: HttpRequest) -> HttpResponse:
 def supervision(request: HttpRequest) -> HttpResponse | FileResponse:
     _only(request, Role.REGULATOR, Role.DEPARTMENT_READER)
     actor = actor_of(request)
+    export = request.GET.get("format") == "xlsx"
+    if export and request.GET.get("list") == "cases":
+        return xlsx_response(
+            "grading-cases.xlsx",
+            _("Cases"),
+            tables.headers(tables.CASE_COLUMNS),
+            tables.case_rows(selectors.visible_cases(actor)),
+        )
+    if export:
+        return xlsx_response(
+            "grading-inspections.xlsx",
+            _("Inspections"),
+            tables.headers(tables.INSPECTION_COLUMNS),
+            tables.inspection_rows(selectors.visible_inspections(actor)),
+        )
     form = InspectionForm(request.POST or None)
     problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():

@@ -59,6 +59,7 @@ def index(request: HttpRequest) -> HttpResponse | FileResponse:
             "grades": GRADES,
             "statuses": PUBLIC_STATUSES,
             "products": [e.product for e in selectors.catalogue_on(today)],
+            "standards": selectors.standards(),
         },
     )
 

@@ -8,7 +8,14 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhiliang.grading.models import CatalogueEntry, Declaration, Exposure, GradingStandard
+from zhiliang.grading.models import (
+    Case,
+    CatalogueEntry,
+    Declaration,
+    Exposure,
+    GradingStandard,
+    Inspection,
+)
 
 
 def headers(columns: tuple[Promise, ...]) -> list[str]:
@@ -96,4 +103,52 @@ def exposure_rows(exposures: QuerySet[Exposure]) -> Iterator[list[Any]]:
             x.enterprise.name if x.enterprise else "",
             x.enterprise.credit_code if x.enterprise else "",
             x.summary,
+        ]
+
+
+INSPECTION_COLUMNS = (
+    _("Opened"),
+    _("Jurisdiction"),
+    _("Place"),
+    _("Shop address or listing URL"),
+    _("Grade shown"),
+    _("Label check"),
+    _("Record"),
+)
+
+
+def inspection_rows(inspections: QuerySet[Inspection]) -> Iterator[list[Any]]:
+    for i in inspections.iterator(chunk_size=2000):
+        yield [
+            i.opened_at.date(),
+            i.region.name,
+            i.get_place_kind_display(),
+            i.place,
+            i.shown_grade,
+            i.get_label_check_display(),
+            i.declaration_id,
+        ]
+
+
+CASE_COLUMNS = (
+    _("Opened"),
+    _("Violation"),
+    _("Status"),
+    _("Source"),
+    _("Jurisdiction"),
+    _("Record"),
+    _("Enterprise"),
+)
+
+
+def case_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
+    for c in cases.iterator(chunk_size=2000):
+        yield [
+            c.opened_at.date(),
+            c.get_kind_display(),
+            c.get_status_display(),
+            c.get_source_display(),
+            c.region.name,
+            c.declaration_id,
+            c.enterprise.name if c.enterprise else "",
         ]
