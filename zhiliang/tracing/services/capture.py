@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +105,8 @@ def capture(
 ) -> CaptureJob:
     """Capture a checked document; raise ``CaptureRefused`` when nothing may be captured."""
     try:
-        return _capture(actor, document, behaviour, channel, document_sha256)
+        with transaction.atomic(durable=True):
+            return capture_within(actor, document, behaviour, channel, document_sha256)
     except IntegrityError:
         # A concurrent capture wrote one of these events or codes first; the client retries.
         conflict = EpcisProblem(
@@ -118,10 +119,15 @@ def capture(
         raise CaptureRefused([Refusal(409, conflict)]) from None
 
 
-@transaction.atomic(durable=True)
-def _capture(
-    actor: Actor, document: Document, behaviour: str, channel: str, document_sha256: str
+def capture_within(
+    actor: Actor,
+    document: Document,
+    behaviour: str = "rollback",
+    channel: str = "epcis",
+    document_sha256: str = "",
 ) -> CaptureJob:
+    """``capture`` for callers that already hold the transaction (the demo generator)."""
+    assert connection.in_atomic_block, "capture_within belongs inside a transaction"
     events = document.events
     parties = Parties()
     parties.preload(

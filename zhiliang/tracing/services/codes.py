@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Final
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,6 +173,20 @@ def issue_codes(
 ) -> CodeBatch:
     """The platform issues ``count`` new codes for a model (GS1 serials under its GTIN, digital
     identity codes, or unit serials under its CCC certificate)."""
+    return issue_codes_within(
+        actor=actor, request=request, idempotency_key=idempotency_key, on_chunk=on_chunk
+    )
+
+
+def issue_codes_within(
+    *,
+    actor: Actor,
+    request: BatchRequest,
+    idempotency_key: str | None = None,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> CodeBatch:
+    """``issue_codes`` for callers that already hold the transaction (the demo generator)."""
+    assert connection.in_atomic_block, "issue_codes_within belongs inside a transaction"
     fields = dataclasses.asdict(request)
     if earlier := idempotency.replay(
         actor, idempotency_key, "tracing.codes.issue", fields, CodeBatch

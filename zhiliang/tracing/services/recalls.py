@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Final
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,12 @@ def _allowed(actor: Actor) -> None:
 
 @transaction.atomic(durable=True)
 def open_recall(*, actor: Actor, data: RecallInput) -> Recall:
+    return open_recall_within(actor=actor, data=data)
+
+
+def open_recall_within(*, actor: Actor, data: RecallInput) -> Recall:
+    """``open_recall`` for callers that already hold the transaction (the demo generator)."""
+    assert connection.in_atomic_block
     _allowed(actor)
     model = registry.get_product_model(actor, data.product_model_id)  # 404 outside jurisdiction
     problems = []
@@ -108,6 +114,11 @@ def open_recall(*, actor: Actor, data: RecallInput) -> Recall:
 @transaction.atomic(durable=True)
 def notify_holders(*, actor: Actor, recall_id: int) -> int:
     """One in-app notice and one outbox message per holder; sending twice adds nothing."""
+    return notify_holders_within(actor=actor, recall_id=recall_id)
+
+
+def notify_holders_within(*, actor: Actor, recall_id: int) -> int:
+    assert connection.in_atomic_block
     _allowed(actor)
     recall = selectors.get_recall(actor, recall_id)
     scope = selectors.recall_scope(recall)
