@@ -112,10 +112,17 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     except InvalidIdentifier as exc:
         return malformed(request, exc)
     links = links_of(link)
-    if links is None:
-        return _cors(JsonResponse({"status": "unknown", "code": link.canonical_uri}, status=404))
     link_type = request.GET.get("linkType", "")
-    if link_type == "all" or request.get_preferred_type(["text/html", LINKSET]) == LINKSET:
+    linkset = link_type == "all" or request.get_preferred_type(["text/html", LINKSET]) == LINKSET
+    if links is None:
+        if link_type or linkset or link.primary_key.ai not in RESOLVED_KEYS:
+            unknown = {"status": "unknown", "code": link.canonical_uri}
+            return _cors(JsonResponse(unknown, status=404))
+        # A person scanning an unknown code still lands on the scan page, which warns them.
+        redirect = HttpResponseRedirect(scan_path(link))
+        redirect.status_code = 307
+        return _cors(redirect)
+    if linkset:
         body = {"linkset": [{"anchor": link.canonical_uri, **links}]}
         response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type=LINKSET)
         response["Link"] = f'<{CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"'

@@ -163,9 +163,17 @@ def _respond(
         step | {"stepLabel": str(STEP_LABELS.get(step["step"], step["step"]))}
         for step in data.get("chain", [])
     ]
+    proofs = data.get("proofs", [])
+    states = [p["state"] for p in proofs]
     body = {
         **data,
         "chain": chain,
+        "proofSummary": {
+            "total": len(states),
+            "verified": states.count("verified"),
+            "pending": states.count("pending"),
+            "failed": states.count("failed"),
+        },
         "status": status,
         "statusLabel": str(STATUS_LABELS[status]),
         "warnings": [{"code": w, "message": str(WARNINGS[w])} for w in warnings],
