@@ -38,8 +38,8 @@ def test_proof_prints_a_verifiable_inclusion_proof(facts) -> None:
 @pytest.mark.parametrize(
     ("argv", "reason"),
     [
-        (["--leaf", "20"], "There is no leaf 20"),
-        (["--leaf", "1", "--size", "21"], "no checkpoint has size 21"),
+        (["--leaf", "20"], "没有第 20 号叶子"),
+        (["--leaf", "1", "--size", "21"], "没有条目数为 21 的检查点"),
         (["--leaf", "-1"], "not negative"),
     ],
 )

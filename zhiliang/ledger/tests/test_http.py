@@ -310,6 +310,7 @@ def test_the_page_explains_the_ledger_and_shows_the_latest_checkpoint(client, lo
     html = client.get("/ledger/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
     assert 'data-testid="tree-size">600<' in html
+    assert "公共存证账本" in html and "条目只能追加，不能修改或删除。" in html
     assert latest.root.hex() in html
     assert LOG_VKEY in html
     assert 'data-testid="verify-form"' in html and 'data-testid="recent-entries"' in html
