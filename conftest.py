@@ -16,6 +16,9 @@ from zhiliang.accounts import services as account_services
 from zhiliang.accounts.models import User
 from zhiliang.accounts.roles import Role
 
+# The ledger's tables refuse row deletes; this plugin clears them before Django's flush.
+pytest_plugins = ["zhiliang.ledger.tests.plugin"]
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 
