@@ -196,13 +196,10 @@ class Product(models.Model):
         return self.name
 
 
-class ProductionLicence(models.Model):
-    """全国工业产品生产许可证."""
+class Certificate(models.Model):
+    """What a production licence and a CCC certificate share: a number for one product, a
+    period, and a status as the issuing authority reports it."""
 
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="licences", verbose_name=_("enterprise")
-    )
-    number = models.CharField(_("licence number"), max_length=20, unique=True)
     product = models.ForeignKey(
         Product,
         on_delete=models.PROTECT,
@@ -221,15 +218,27 @@ class ProductionLicence(models.Model):
     )
 
     class Meta:
-        verbose_name = _("production licence")
-        verbose_name_plural = _("production licences")
+        abstract = True
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return self.number
+        return str(getattr(self, "number", ""))
 
 
-class CccCertificate(models.Model):
+class ProductionLicence(Certificate):
+    """全国工业产品生产许可证."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="licences", verbose_name=_("enterprise")
+    )
+    number = models.CharField(_("licence number"), max_length=20, unique=True)
+
+    class Meta(Certificate.Meta):
+        verbose_name = _("production licence")
+        verbose_name_plural = _("production licences")
+
+
+class CccCertificate(Certificate):
     """强制性产品认证证书: a 16-digit number; status as the CNCA service reports it."""
 
     enterprise = models.ForeignKey(
@@ -239,30 +248,10 @@ class CccCertificate(models.Model):
         verbose_name=_("enterprise"),
     )
     number = models.CharField(_("certificate number"), max_length=16, unique=True)
-    product = models.ForeignKey(
-        Product,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("product"),
-    )
-    issued_on = models.DateField(_("issued"))
-    valid_until = models.DateField(_("valid until"))
-    status = models.CharField(
-        _("status"),
-        max_length=4,
-        choices=CertificateStatus.choices,
-        default=CertificateStatus.VALID,
-    )
 
-    class Meta:
+    class Meta(Certificate.Meta):
         verbose_name = _("CCC certificate")
         verbose_name_plural = _("CCC certificates")
-        ordering = ["number"]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class QualityCertification(models.Model):

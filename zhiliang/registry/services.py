@@ -5,12 +5,15 @@ each accepted write is audited with its actor and, once the ledger exists, appen
 """
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhiliang.accounts.actors import Actor
 from zhiliang.accounts.roles import Role
@@ -253,7 +256,36 @@ def _check_status(status: str, problems: list[Problem]) -> None:
         )
 
 
-@transaction.atomic(durable=True)
+@dataclasses.dataclass(frozen=True)
+class _CertificateKind:
+    """How one kind of certificate is checked, stored and ledgered."""
+
+    action: str
+    model: type[CccCertificate] | type[ProductionLicence]
+    parse: Callable[[str], object]
+    fact_kind: str
+    fact: Callable[[Any, str], dict[str, Any]]
+    duplicate: Promise
+
+
+CCC = _CertificateKind(
+    "registry.ccc.add",
+    CccCertificate,
+    lambda number: identifiers.parse_ccc(number, today=timezone.localdate()),
+    facts.CCC_CERTIFICATE,
+    facts.ccc_fact,
+    gettext_lazy("This CCC certificate is already registered."),
+)
+LICENCE = _CertificateKind(
+    "registry.licence.add",
+    ProductionLicence,
+    identifiers.parse_licence,
+    facts.LICENCE,
+    facts.licence_fact,
+    gettext_lazy("This production licence is already registered."),
+)
+
+
 def add_ccc_certificate(
     *,
     actor: Actor,
@@ -265,50 +297,21 @@ def add_ccc_certificate(
     status: str = CertificateStatus.VALID,
     idempotency_key: str | None = None,
 ) -> CccCertificate:
-    request = {
-        "enterprise_id": enterprise_id,
-        "number": number,
-        "issued_on": issued_on,
-        "valid_until": valid_until,
-        "product_id": product_id,
-        "status": status,
-    }
-    if earlier := idempotency.replay(
-        actor, idempotency_key, "registry.ccc.add", request, CccCertificate
-    ):
-        return earlier
-    enterprise = selectors.get_editable_enterprise(actor, enterprise_id)
-    problems: list[Problem] = []
-    try:
-        identifiers.parse_ccc(number, today=timezone.localdate())
-    except identifiers.InvalidIdentifier as exc:
-        problems.append(identifier_problem("number", exc))
-    _check_period(issued_on, valid_until, problems)
-    _check_status(status, problems)
-    product = _product_or_problem(product_id, problems)
-    if problems:
-        raise DomainError(*problems)
-    if CccCertificate.objects.filter(number=number).exists():
-        raise Conflict(
-            Problem(
-                "number", "already_registered", _("This CCC certificate is already registered.")
-            )
-        )
-    certificate = CccCertificate.objects.create(
-        enterprise=enterprise,
-        number=number,
-        product=product,
-        issued_on=issued_on,
-        valid_until=valid_until,
-        status=status,
+    certificate = _add_certificate(
+        CCC,
+        actor,
+        enterprise_id,
+        number,
+        issued_on,
+        valid_until,
+        product_id,
+        status,
+        idempotency_key,
     )
-    ledger.append(facts.CCC_CERTIFICATE, facts.ccc_fact(certificate, enterprise.credit_code))
-    idempotency.remember(actor, idempotency_key, "registry.ccc.add", request, certificate)
-    record_audit(actor, "registry.ccc.add", certificate)
+    assert isinstance(certificate, CccCertificate)
     return certificate
 
 
-@transaction.atomic(durable=True)
 def add_licence(
     *,
     actor: Actor,
@@ -320,6 +323,35 @@ def add_licence(
     status: str = CertificateStatus.VALID,
     idempotency_key: str | None = None,
 ) -> ProductionLicence:
+    licence = _add_certificate(
+        LICENCE,
+        actor,
+        enterprise_id,
+        number,
+        issued_on,
+        valid_until,
+        product_id,
+        status,
+        idempotency_key,
+    )
+    assert isinstance(licence, ProductionLicence)
+    return licence
+
+
+@transaction.atomic(durable=True)
+def _add_certificate(
+    kind: _CertificateKind,
+    actor: Actor,
+    enterprise_id: int,
+    number: str,
+    issued_on: date,
+    valid_until: date,
+    product_id: int | None,
+    status: str,
+    idempotency_key: str | None,
+) -> CccCertificate | ProductionLicence:
+    """Register a certificate the enterprise holds (the enterprise itself, its regulator or an
+    administrator); checked by layout here, by the issuing authority's register elsewhere."""
     request = {
         "enterprise_id": enterprise_id,
         "number": number,
@@ -328,14 +360,12 @@ def add_licence(
         "product_id": product_id,
         "status": status,
     }
-    if earlier := idempotency.replay(
-        actor, idempotency_key, "registry.licence.add", request, ProductionLicence
-    ):
+    if earlier := idempotency.replay(actor, idempotency_key, kind.action, request, kind.model):
         return earlier
     enterprise = selectors.get_editable_enterprise(actor, enterprise_id)
     problems: list[Problem] = []
     try:
-        identifiers.parse_licence(number)
+        kind.parse(number)
     except identifiers.InvalidIdentifier as exc:
         problems.append(identifier_problem("number", exc))
     _check_period(issued_on, valid_until, problems)
@@ -343,13 +373,9 @@ def add_licence(
     product = _product_or_problem(product_id, problems)
     if problems:
         raise DomainError(*problems)
-    if ProductionLicence.objects.filter(number=number).exists():
-        raise Conflict(
-            Problem(
-                "number", "already_registered", _("This production licence is already registered.")
-            )
-        )
-    licence = ProductionLicence.objects.create(
+    if kind.model.objects.filter(number=number).exists():
+        raise Conflict(Problem("number", "already_registered", str(kind.duplicate)))
+    certificate = kind.model.objects.create(
         enterprise=enterprise,
         number=number,
         product=product,
@@ -357,10 +383,10 @@ def add_licence(
         valid_until=valid_until,
         status=status,
     )
-    ledger.append(facts.LICENCE, facts.licence_fact(licence, enterprise.credit_code))
-    idempotency.remember(actor, idempotency_key, "registry.licence.add", request, licence)
-    record_audit(actor, "registry.licence.add", licence)
-    return licence
+    ledger.append(kind.fact_kind, kind.fact(certificate, enterprise.credit_code))
+    idempotency.remember(actor, idempotency_key, kind.action, request, certificate)
+    record_audit(actor, kind.action, certificate)
+    return certificate
 
 
 @transaction.atomic(durable=True)
