@@ -83,8 +83,9 @@ class _Story:
         capture_services.capture_within(_member(by.pk), document, channel="demo")
 
 
-def _ship(story: _Story, name: str, hours: float, epcs: list[str], src: Enterprise,
-          dst: Enterprise) -> dict[str, Any]:  # fmt: skip
+def _ship(
+    story: _Story, name: str, hours: float, epcs: list[str], src: Enterprise, dst: Enterprise
+) -> dict[str, Any]:
     return story.event(
         name,
         hours,
@@ -92,15 +93,20 @@ def _ship(story: _Story, name: str, hours: float, epcs: list[str], src: Enterpri
         bizStep="shipping",
         disposition="in_transit",
         bizLocation={"id": _party(src)},
-        sourceList=[{"type": "owning_party", "source": _party(src)},
-                    {"type": "possessing_party", "source": _party(src)}],
-        destinationList=[{"type": "owning_party", "destination": _party(dst)},
-                         {"type": "possessing_party", "destination": _party(dst)}],
-    )  # fmt: skip
+        sourceList=[
+            {"type": "owning_party", "source": _party(src)},
+            {"type": "possessing_party", "source": _party(src)},
+        ],
+        destinationList=[
+            {"type": "owning_party", "destination": _party(dst)},
+            {"type": "possessing_party", "destination": _party(dst)},
+        ],
+    )
 
 
-def _receive(story: _Story, name: str, hours: float, epcs: list[str], src: Enterprise,
-             dst: Enterprise) -> dict[str, Any]:  # fmt: skip
+def _receive(
+    story: _Story, name: str, hours: float, epcs: list[str], src: Enterprise, dst: Enterprise
+) -> dict[str, Any]:
     return story.event(
         name,
         hours,
@@ -118,10 +124,15 @@ def _retailer_user(ctx: Context, sellers: list[Enterprise]) -> Enterprise:
     existing = User.objects.filter(username=RETAILER_USER).select_related("enterprise").first()
     if existing and existing.enterprise:
         return existing.enterprise
-    shop = next((s for s in sellers if s.town.path.startswith("000000/330000/330400/330483/")),
-                sellers[0])  # fmt: skip
-    user = User(username=RETAILER_USER, role=Role.ENTERPRISE_MEMBER, enterprise=shop,
-                display_name="零售门店店员")  # fmt: skip
+    shop = next(
+        (s for s in sellers if s.town.path.startswith("000000/330000/330400/330483/")), sellers[0]
+    )
+    user = User(
+        username=RETAILER_USER,
+        role=Role.ENTERPRISE_MEMBER,
+        enterprise=shop,
+        display_name="零售门店店员",
+    )
     user.set_password(DEMO_PASSWORD)
     user.save()
     account_services.ensure_demo_token(user)
@@ -180,44 +191,84 @@ def _trace(ctx: Context) -> int:
             actor=_member(producer.pk),
             request=code_services.BatchRequest(model.pk, "gs1", units, lot, day),
         )
-        epcs = [CANONICAL_HOST + v for v in TraceCode.objects.filter(batch=batch)
-                .order_by("value").values_list("value", flat=True)]  # fmt: skip
+        epcs = [
+            CANONICAL_HOST + v
+            for v in TraceCode.objects.filter(batch=batch)
+            .order_by("value")
+            .values_list("value", flat=True)
+        ]
         sscc = "https://id.gs1.org/00/" + make_sscc(f"1{prefix}{index:09d}"[:17])
         distributor, *retailers = rng.sample(sellers, k=4)
         if index == 0 and demo_shop not in retailers:
             retailers[0] = demo_shop
         story = _Story(ctx, index, start)
-        story.capture(producer, [
-            story.event("commission", 0, action="ADD", epcList=epcs, bizStep="commissioning",
-                        disposition="active", bizLocation={"id": _party(producer)},
-                        ilmd={"cbvmda:lotNumber": lot}),
-            story.event("pack", 2, type="AggregationEvent", action="ADD", parentID=sscc,
-                        childEPCs=epcs, bizStep="packing", disposition="in_progress",
-                        bizLocation={"id": _party(producer)}),
-            _ship(story, "ship", 24, [sscc], producer, distributor),
-        ])  # fmt: skip
-        story.capture(distributor, [
-            _receive(story, "receive", 30, [sscc], producer, distributor),
-            story.event("unpack", 31, type="AggregationEvent", action="DELETE", parentID=sscc,
-                        childEPCs=epcs, bizStep="unpacking",
-                        bizLocation={"id": _party(distributor)}),
-        ])  # fmt: skip
+        story.capture(
+            producer,
+            [
+                story.event(
+                    "commission",
+                    0,
+                    action="ADD",
+                    epcList=epcs,
+                    bizStep="commissioning",
+                    disposition="active",
+                    bizLocation={"id": _party(producer)},
+                    ilmd={"cbvmda:lotNumber": lot},
+                ),
+                story.event(
+                    "pack",
+                    2,
+                    type="AggregationEvent",
+                    action="ADD",
+                    parentID=sscc,
+                    childEPCs=epcs,
+                    bizStep="packing",
+                    disposition="in_progress",
+                    bizLocation={"id": _party(producer)},
+                ),
+                _ship(story, "ship", 24, [sscc], producer, distributor),
+            ],
+        )
+        story.capture(
+            distributor,
+            [
+                _receive(story, "receive", 30, [sscc], producer, distributor),
+                story.event(
+                    "unpack",
+                    31,
+                    type="AggregationEvent",
+                    action="DELETE",
+                    parentID=sscc,
+                    childEPCs=epcs,
+                    bizStep="unpacking",
+                    bizLocation={"id": _party(distributor)},
+                ),
+            ],
+        )
         shares = [epcs[j :: len(retailers)] for j in range(len(retailers))]
-        story.capture(distributor, [
-            _ship(story, f"ship-{j}", 48 + j, share, distributor, shop)
-            for j, (shop, share) in enumerate(zip(retailers, shares, strict=True))
-        ])  # fmt: skip
+        story.capture(
+            distributor,
+            [
+                _ship(story, f"ship-{j}", 48 + j, share, distributor, shop)
+                for j, (shop, share) in enumerate(zip(retailers, shares, strict=True))
+            ],
+        )
         for j, (shop, share) in enumerate(zip(retailers, shares, strict=True)):
             if index == 0 and j == 0:
                 continue  # left in transit: the demo retailer confirms its receipt by scanning
             sold = share[: len(share) * 2 // 5]
             events = [_receive(story, f"receive-{j}", 72 + j, share, distributor, shop)]
             events += [
-                story.event(f"sell-{j}-{k}", 96 + 24 * k + j, epcList=[epc],
-                            bizStep="retail_selling", disposition="retail_sold",
-                            bizLocation={"id": _party(shop)})
+                story.event(
+                    f"sell-{j}-{k}",
+                    96 + 24 * k + j,
+                    epcList=[epc],
+                    bizStep="retail_selling",
+                    disposition="retail_sold",
+                    bizLocation={"id": _party(shop)},
+                )
                 for k, epc in enumerate(sold)
-            ]  # fmt: skip
+            ]
             story.capture(shop, events)
         made += len(epcs)
         if index == 1:
@@ -232,8 +283,13 @@ def _recall(model: ProductModel, lot: str) -> None:
     regulator = User.objects.filter(username="jiaxing").select_related("jurisdiction").first()
     if regulator is None or regulator.jurisdiction is None:
         return
-    actor = Actor(role=Role.REGULATOR, user_id=regulator.pk, username=regulator.username,
-                  jurisdiction_path=regulator.jurisdiction.path, scopes=scopes.ALL)  # fmt: skip
+    actor = Actor(
+        role=Role.REGULATOR,
+        user_id=regulator.pk,
+        username=regulator.username,
+        jurisdiction_path=regulator.jurisdiction.path,
+        scopes=scopes.ALL,
+    )
     recall = recall_services.open_recall_within(
         actor=actor,
         data=recall_services.RecallInput(
@@ -255,10 +311,13 @@ def _clone(epcs: list[str]) -> None:
         return
     now = timezone.now()
     region = Region.objects.filter(code="330400").first()
-    for at, (lat, lng), where in ((now - timedelta(minutes=20), JIAXING, region),
-                                  (now, URUMQI, None)):  # fmt: skip
-        Scan.objects.create(code=sold, at=at, lat=lat, lng=lng, region=where,
-                            verdict=ScanVerdict.SOLD)  # fmt: skip
+    for at, (lat, lng), where in (
+        (now - timedelta(minutes=20), JIAXING, region),
+        (now, URUMQI, None),
+    ):
+        Scan.objects.create(
+            code=sold, at=at, lat=lat, lng=lng, region=where, verdict=ScanVerdict.SOLD
+        )
 
 
 def codes_to_try() -> dict[str, str]:
@@ -273,8 +332,12 @@ def codes_to_try() -> dict[str, str]:
         .order_by("value")
         .first()
     )
-    for kind, code in (("ok", held), ("recalled", recalled), ("possible_clone", cloned),
-                       ("confirm_receipt", inbound)):  # fmt: skip
+    for kind, code in (
+        ("ok", held),
+        ("recalled", recalled),
+        ("possible_clone", cloned),
+        ("confirm_receipt", inbound),
+    ):
         if code is not None:
             batch = (
                 CodeBatch.objects.filter(pk=code.batch_id or 0)

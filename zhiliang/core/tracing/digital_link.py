@@ -59,6 +59,7 @@ _URI_CHARS: Final = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]
 _PERCENT: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _FORMAT_MAX: Final = re.compile(r"\.\.(\d+)$")
+_FREE_TEXT: Final = re.compile(r"N\d\+X\.\.\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +298,10 @@ def _element(ai: str, value: str) -> str:
         raise InvalidIdentifier(
             "value_too_long", f"AI ({ai}) holds at most {longest[1]} characters."
         )
+    if _FREE_TEXT.fullmatch(spec.format):
+        # One component of set-82 characters (lot, serial, variant …): ``_decode`` already held
+        # every character to set 82 and the length is checked; biip would add nothing.
+        return value
     try:
         element = GS1ElementString.extract(ai + value)
     except ParseError as exc:

@@ -99,11 +99,20 @@ class EventCode(models.Model):
 
     Keyed by (code, event, role), code first, so a code's events are one range scan and the table
     partitions by the code's hash like the codes themselves. ``urn_form`` records that the event
-    wrote the code as an EPC URN (EPC patterns match only those)."""
+    wrote the code as an EPC URN (EPC patterns match only those).
+
+    The two foreign keys are not enforced by the database: links, events and codes are written
+    together by capture alone, in one transaction, and a table distributed by code hash cannot
+    check a key that lives on another shard; per link, the checks would also cost more than the
+    link itself."""
 
     pk = models.CompositePrimaryKey("code", "event", "role")
-    code = models.ForeignKey(TraceCode, on_delete=models.PROTECT, related_name="event_links")
-    event = models.ForeignKey(TraceEvent, on_delete=models.PROTECT, related_name="code_links")
+    code = models.ForeignKey(
+        TraceCode, on_delete=models.PROTECT, related_name="event_links", db_constraint=False
+    )
+    event = models.ForeignKey(
+        TraceEvent, on_delete=models.PROTECT, related_name="code_links", db_constraint=False
+    )
     role = models.PositiveSmallIntegerField(choices=EventRole.choices)
     urn_form = models.BooleanField(default=False)
 

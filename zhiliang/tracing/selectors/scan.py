@@ -58,13 +58,11 @@ def find(scheme: str, value: str) -> Found:
     return Found(code, scheme, value)
 
 
-def forget(keys: list[str]) -> None:
-    """Drop cached cards of codes a capture changed."""
-    cache.delete_many([_CARD_KEY.format(k) for k in keys])
-
-
 def card(code: TraceCode) -> dict[str, Any]:
-    key = _CARD_KEY.format(code.pk)
+    """The scan card, cached under the code's custody version: a capture or a recall that
+    changes the code changes the key, so a cached card is never out of date on those."""
+    version = code.last_event_at.timestamp() if code.last_event_at else 0
+    key = _CARD_KEY.format(f"{code.pk.hex}:{version}:{code.state}:{code.recall_id}")
     cached = cache.get(key)
     if cached is None:
         cached = _card(code)

@@ -17,6 +17,7 @@ Whatever the channel (EPCIS REST, web form, Excel upload, demo), a capture goes 
    the hash of each event (and their Merkle root), and one audit record, in one transaction.
 """
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -34,6 +35,7 @@ from zhiliang.core.tracing.epcis.model import Document, EpcisProblem, Event
 from zhiliang.core.tracing.event_tree import events_root
 from zhiliang.ledger import services as ledger
 from zhiliang.registry.models import ProductModel
+from zhiliang.tracing import bulk
 from zhiliang.tracing.models import (
     CaptureJob,
     CodeOrigin,
@@ -152,11 +154,14 @@ def capture_within(
         duplicates=len(plan.duplicates),
         document_sha256=document_sha256,
     )
-    _create_codes(actor, plan, book)
-    rows = _write_events(actor, job, accepted, parties)
+    for key, (_epc, issuer) in plan.new_codes.items():
+        book.add_new(key, issuer)
+    rows = _event_rows(actor, job, accepted, parties)
+    bulk.insert_objects(TraceEvent, EVENT_FIELDS, rows)
     carried = _move(book, accepted, rows, parties, actor)
+    _create_codes(actor, plan, book)
     _link(rows, accepted, carried)
-    book.save()
+    book.save(skip=set(plan.new_codes))
     hashes = [bytes.fromhex(r.event_hash) for r in rows]
     root = events_root(hashes).hex() if hashes else ""
     body: dict[str, object] = {"capture": str(job.pk), "events": len(rows), "root": root}
@@ -238,6 +243,13 @@ def _check(
 def _existing(events: Sequence[Event]) -> dict[str, str]:
     identities = [e.identity for e in events]
     found: dict[str, str] = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT event_id, event_hash FROM tracing_traceevent WHERE event_id = ANY(%s)",
+                [identities],
+            )
+            return dict(cursor.fetchall())
     for start in range(0, len(identities), CHUNK):
         part = identities[start : start + CHUNK]
         found.update(
@@ -274,9 +286,13 @@ def _creates(event: Event, path: str) -> bool:
     return event.type == "AggregationEvent" and event.action == "ADD" and path == "parentID"
 
 
+_UNSET: Final = object()
+
+
 def _check_codes(
     plan: _Plan, event: Event, book: custody.CustodyBook, parties: Parties, enterprise: int | None
 ) -> None:
+    owning: object = _UNSET  # the event's owning party, resolved once if a new code needs it
     for path, epc in _paths(event):
         key = key_of(epc)
         unit = book.units.get(key)
@@ -294,8 +310,10 @@ def _check_codes(
                     ),
                 )
                 continue
-            if enterprise is None:
-                owner = owner or _owning_party(event, parties)
+            if enterprise is None and owner is None:
+                if owning is _UNSET:
+                    owning = _owning_party(event, parties)
+                owner = owning  # type: ignore[assignment]
             plan.new_codes[key] = (epc, owner)
             continue
         if unit is None:
@@ -335,42 +353,86 @@ def _owning_party(event: Event, parties: Parties) -> int | None:
     return parties.enterprise_at(event.biz_location)
 
 
+CODE_FIELDS: Final = (
+    "id",
+    "scheme",
+    "value",
+    "origin",
+    "issuer_id",
+    "registered_by_id",
+    "product_model_id",
+    "gtin",
+    "lot",
+    "is_logistic_unit",
+    "created_at",
+    *custody.FIELDS,
+)
+EVENT_FIELDS: Final = (
+    "id",
+    "event_id",
+    "event_hash",
+    "event_type",
+    "action",
+    "biz_step",
+    "disposition",
+    "event_time",
+    "time_zone_offset",
+    "record_time",
+    "read_point",
+    "biz_location",
+    "capture_id",
+    "position",
+    "reporter_id",
+    "source_id",
+    "destination_id",
+    "epc_classes",
+    "body",
+)
+
+
 def _create_codes(actor: Actor, plan: _Plan, book: custody.CustodyBook) -> None:
+    """New codes, written once with the custody their events gave them."""
     if not plan.new_codes:
         return
     gtins = {e.gtin for e, _o in plan.new_codes.values() if e.gtin}
     models = dict(ProductModel.objects.filter(gtin__in=gtins).values_list("gtin", "id"))
     origin = CodeOrigin.REGISTERED if actor.role in ENTERPRISE_ROLES else CodeOrigin.EXTERNAL
+    now = timezone.now()
     rows = []
     for key, (epc, issuer) in plan.new_codes.items():
         scheme, value = identity(epc)
         rows.append(
-            TraceCode(
-                id=key,
-                scheme=scheme,
-                value=value,
-                origin=origin,
-                issuer_id=issuer,
-                registered_by_id=actor.user_id,
-                product_model_id=models.get(epc.gtin or ""),
-                gtin=epc.gtin or "",
-                lot=epc.lot or "",
-                is_logistic_unit=bool(epc.sscc),
+            (
+                uuid.UUID(key),
+                scheme,
+                value,
+                str(origin),
+                issuer,
+                actor.user_id,
+                models.get(epc.gtin or ""),
+                epc.gtin or "",
+                epc.lot or "",
+                bool(epc.sscc),
+                now,
+                *book.row(key),
             )
         )
-        book.add_new(key, issuer)
-    TraceCode.objects.bulk_create(rows, batch_size=CHUNK)
+    bulk.insert(TraceCode, CODE_FIELDS, rows)
 
 
-def _write_events(
+def _event_rows(
     actor: Actor, job: CaptureJob, events: Sequence[Event], parties: Parties
 ) -> list[TraceEvent]:
+    """The events' rows, ids drawn in advance where the database allows, not yet written."""
+    ids = bulk.allocate_ids(TraceEvent, len(events))
+    now = timezone.now()
     rows = []
     for position, event in enumerate(events):
         body = dict(event.raw)
         body.setdefault("eventID", event.identity)
         rows.append(
             TraceEvent(
+                id=ids[position] if ids else None,
                 event_id=event.identity,
                 event_hash=_hex(event.hash),
                 event_type=event.type,
@@ -379,6 +441,7 @@ def _write_events(
                 disposition=event.disposition or "",
                 event_time=event.event_time,
                 time_zone_offset=event.time_zone_offset,
+                record_time=now,
                 read_point=canonical_location(event.read_point) if event.read_point else "",
                 biz_location=canonical_location(event.biz_location) if event.biz_location else "",
                 capture=job,
@@ -390,7 +453,7 @@ def _write_events(
                 body=body,
             )
         )
-    return TraceEvent.objects.bulk_create(rows, batch_size=CHUNK)
+    return rows
 
 
 def _party(event: Event, side: str, parties: Parties) -> int | None:
@@ -405,22 +468,21 @@ def _party(event: Event, side: str, parties: Parties) -> int | None:
 def _link(
     rows: Sequence[TraceEvent], events: Sequence[Event], carried: dict[int, list[str]]
 ) -> None:
-    links: dict[tuple[str, int, int], EventCode] = {}
+    links: dict[tuple[str, int, int], bool] = {}
     for event_pk, keys in carried.items():
         for key in keys:
-            links[(key, event_pk, EventRole.CARRIED)] = EventCode(
-                code_id=key, event_id=event_pk, role=EventRole.CARRIED
-            )
+            links[(key, event_pk, EventRole.CARRIED)] = False
     for row, event in zip(rows, events, strict=True):
         named = [(epc, role) for name, role in _ROLES for epc in getattr(event, name)]
         if event.parent is not None:
             named.append((event.parent, EventRole.PARENT))
         for epc, role in named:
-            key = key_of(epc)
-            links[(key, row.pk, role)] = EventCode(
-                code_id=key, event_id=row.pk, role=role, urn_form=epc.urn_form
-            )
-    EventCode.objects.bulk_create(list(links.values()), batch_size=CHUNK)
+            links[(key_of(epc), row.pk, role)] = epc.urn_form
+    bulk.insert(
+        EventCode,
+        ("code_id", "event_id", "role", "urn_form"),
+        ((uuid.UUID(k), e, r, urn) for (k, e, r), urn in links.items()),
+    )
 
 
 def _move(

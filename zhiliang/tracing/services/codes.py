@@ -11,6 +11,7 @@ request with its line number. Codes are never deleted, so a code is never reused
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from django.db import connection, transaction
@@ -50,6 +51,7 @@ def identity(epc: Epc) -> tuple[str, str]:
     return Scheme.URI, epc.canonical
 
 
+@lru_cache(maxsize=65536)
 def key_of(epc: Epc) -> str:
     scheme, value = identity(epc)
     return str(code_key(scheme, value))

@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Final
+from typing import Any, Final, cast
+
+from django.db import connection
 
 from zhiliang.core.tracing import custody as rules
 from zhiliang.tracing.models import CustodyState, TraceCode
@@ -24,7 +26,8 @@ _STATE: Final = {
     rules.SOLD: CustodyState.SOLD,
     rules.DESTROYED: CustodyState.DESTROYED,
 }
-_FIELDS: Final = ("holder_id", "state", "seller_id", "sold_at", "parent_id", "last_event_at")
+FIELDS: Final = ("holder_id", "state", "seller_id", "sold_at", "parent_id", "last_event_at")
+_FIELDS: Final = FIELDS
 
 
 _Row = tuple[
@@ -36,7 +39,8 @@ _Row = tuple[
     uuid.UUID | None,
     datetime | None,
     int | None,
-]  # pk, holder, state, seller, sold_at, parent, last_event_at, issuer
+    bool,
+]  # pk, holder, state, seller, sold_at, parent, last_event_at, issuer, is_logistic_unit
 
 
 @dataclass
@@ -58,17 +62,8 @@ class CustodyBook:
     def _load(self, keys: list[str]) -> None:
         pending = keys
         while pending:
-            found: list[_Row] = []
-            for start in range(0, len(pending), LOCK_CHUNK):
-                part = pending[start : start + LOCK_CHUNK]
-                rows = (
-                    TraceCode.objects.select_for_update(no_key=True)
-                    .filter(pk__in=part)
-                    .order_by("pk")
-                    .values_list("pk", *_FIELDS, "issuer_id")
-                )
-                found.extend(rows)
-            for pk, holder, state, seller, sold_at, parent, last, issuer in found:
+            found = _locked_rows(pending)
+            for pk, holder, state, seller, sold_at, parent, last, issuer, _unit in found:
                 key = str(pk)
                 self.units[key] = Unit(
                     rules.Custody(
@@ -85,9 +80,8 @@ class CustodyBook:
                 if parent:
                     self.children[str(parent)].add(key)
             # units packed in these codes, which their events move too
-            packed = TraceCode.objects.filter(parent_id__in=[r[0] for r in found]).values_list(
-                "pk", flat=True
-            )
+            logistic = [r[0] for r in found if r[8]]
+            packed = _children_of(logistic) if logistic else []
             pending = sorted({str(p) for p in packed} - self.units.keys())
 
     def add_new(self, key: str, issuer: int | None) -> None:
@@ -145,15 +139,21 @@ class CustodyBook:
                 stack.extend(self.children.get(child, ()))
         return found
 
-    def save(self) -> int:
+    def row(self, key: str) -> tuple[object, ...]:
+        """The custody columns (``FIELDS``) of a code about to be created."""
+        return _row(self.units[key])
+
+    def changed(self) -> list[str]:
+        return [key for key, unit in self.units.items() if unit.changed]
+
+    def save(self, skip: set[str] | frozenset[str] = frozenset()) -> int:
+        """Write the changed custody of existing codes (``skip``: the ones created with it)."""
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for key, unit in self.units.items():
-            if unit.changed:
+            if unit.changed and key not in skip:
                 groups[_row(unit)].append(key)
         for values, keys in groups.items():
-            update = dict(zip(_FIELDS, values, strict=True))
-            for start in range(0, len(keys), LOCK_CHUNK):
-                TraceCode.objects.filter(pk__in=keys[start : start + LOCK_CHUNK]).update(**update)
+            _update(keys, values)
         return sum(len(k) for k in groups.values())
 
     def holder_of(self, key: str) -> int | None:
@@ -162,6 +162,57 @@ class CustodyBook:
 
     def snapshot(self) -> Mapping[str, Unit]:
         return self.units
+
+
+_COLUMNS: Final = (
+    "id, holder_id, state, seller_id, sold_at, parent_id, last_event_at, issuer_id, "
+    "is_logistic_unit"
+)
+
+
+def _locked_rows(keys: list[str]) -> list[_Row]:
+    """The codes' custody rows, locked in key order (two captures on the same codes queue
+    here instead of overwriting each other); one array parameter on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {_COLUMNS} FROM tracing_tracecode WHERE id = ANY(%s) "  # noqa: S608
+                "ORDER BY id FOR NO KEY UPDATE",
+                [[uuid.UUID(k) for k in keys]],
+            )
+            return cast(list[_Row], cursor.fetchall())
+    found: list[_Row] = []
+    for start in range(0, len(keys), LOCK_CHUNK):
+        rows = (
+            TraceCode.objects.select_for_update(no_key=True)
+            .filter(pk__in=keys[start : start + LOCK_CHUNK])
+            .order_by("pk")
+            .values_list("pk", *_FIELDS, "issuer_id", "is_logistic_unit")
+        )
+        found.extend(rows)
+    return found
+
+
+def _children_of(parents: list[uuid.UUID]) -> list[uuid.UUID]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM tracing_tracecode WHERE parent_id = ANY(%s)", [parents])
+            return [row[0] for row in cursor.fetchall()]
+    return list(TraceCode.objects.filter(parent_id__in=parents).values_list("pk", flat=True))
+
+
+def _update(keys: list[str], values: tuple[object, ...]) -> None:
+    if connection.vendor == "postgresql":
+        assignments = ", ".join(f"{f} = %s" for f in _FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE tracing_tracecode SET {assignments} WHERE id = ANY(%s)",  # noqa: S608
+                [*cast(tuple[Any, ...], values), [uuid.UUID(k) for k in keys]],
+            )
+        return
+    update = dict(zip(_FIELDS, values, strict=True))
+    for start in range(0, len(keys), LOCK_CHUNK):
+        TraceCode.objects.filter(pk__in=keys[start : start + LOCK_CHUNK]).update(**update)
 
 
 def _core_state(state: str) -> str:
@@ -175,4 +226,4 @@ def _core_state(state: str) -> str:
 def _row(unit: Unit) -> tuple[object, ...]:
     c = unit.custody
     state = CustodyState.NEW if unit.fresh else _STATE[c.state]
-    return (c.holder, state, c.seller, c.sold_at, c.parent, c.last_event_at)
+    return (c.holder, state.value, c.seller, c.sold_at, c.parent, c.last_event_at)

@@ -28,7 +28,6 @@ from zhiliang.tracing import scopes
 from zhiliang.tracing.models import Recall, RecallNotice, TraceCode
 from zhiliang.tracing.problems import identifier_problem
 from zhiliang.tracing.selectors import recalls as selectors
-from zhiliang.tracing.selectors.scan import forget
 from zhiliang.tracing.services.codes import key_of
 
 OUTBOX_ENDPOINT: Final = "tracing-recalls"
@@ -88,9 +87,6 @@ def open_recall_within(*, actor: Actor, data: RecallInput) -> Recall:
     else:
         units = units.filter(pk__in=keys)
     units.update(recall=recall)
-    keys_in_scope = [str(k) for k in selectors.scope_units(recall).values_list("pk", flat=True)]
-    for start in range(0, len(keys_in_scope), CHUNK):
-        forget(keys_in_scope[start : start + CHUNK])
     scope = selectors.recall_scope(recall)
     recall.units, recall.sold_to_consumers = scope.units, scope.sold_to_consumers
     entry = ledger.append(

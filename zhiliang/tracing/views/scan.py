@@ -204,7 +204,6 @@ def confirm_receipt(request: HttpRequest, code_id: str) -> HttpResponse:
     except (CaptureRefused, DomainError):
         messages.error(request, _("The receipt could not be recorded."))
         return redirect(back)
-    selectors.forget([str(code.pk)])
     messages.success(request, _("Receipt confirmed: the unit is now recorded as held by you."))
     return redirect(back if back.startswith("/") else "/")
 

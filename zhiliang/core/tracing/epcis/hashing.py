@@ -91,6 +91,7 @@ class Hasher:
 
     def __init__(self, prefixes: Mapping[str, str] | None = None) -> None:
         self.prefixes = {**STANDARD_PREFIXES, **(prefixes or {})}
+        self._seen: dict[str, str] = {}  # value → canonical form, for this document's values
 
     def event_hash(self, event: JsonObject) -> str:
         digest = hashlib.sha256(self.prehash(event).encode("utf-8")).hexdigest()
@@ -150,6 +151,14 @@ class Hasher:
     def _canonical(self, value: str) -> str:
         """Rules 5, 6, 14, 15 and 17-18: trimmed, numbers plain, CBV URNs as Web URIs, CURIEs
         expanded, GS1 identifiers as constrained canonical Digital Link URIs."""
+        if (known := self._seen.get(value)) is not None:
+            return known
+        if len(self._seen) > 100_000:
+            self._seen.clear()
+        found = self._seen[value] = self._canonicalise(value)
+        return found
+
+    def _canonicalise(self, value: str) -> str:
         value = value.strip()
         for urn, web in URN_TO_WEB:
             if value.startswith(urn):
