@@ -11,8 +11,19 @@ Entry bundles (C2SP tlog-tiles ``tile/entries/…``) are not stored: they are th
 column of 256 consecutive leaves, so the bytes served are the bytes hashed.
 """
 
+from typing import TYPE_CHECKING, Any, Final
+
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
+
+# Leaf hashes are looked up through an index on (leaf_index >> GENERATION_BITS, the hash's first
+# HASH_PREFIX bytes). The generation keeps every insert inside the newest 65,536 leaves' part of
+# the index, so a batch dirties a bounded set of index pages however long the log grows (random
+# keys over the whole log would dirty pages all over it); a lookup probes each generation.
+GENERATION_BITS: Final = 16
+HASH_PREFIX: Final = 8
 
 
 class PendingEntry(models.Model):
@@ -34,12 +45,28 @@ class PendingEntry(models.Model):
         return f"#{self.pk} {self.kind}"
 
 
+if TYPE_CHECKING:
+    _BigInteger = models.BigIntegerField[int, int]
+else:
+    _BigInteger = models.BigIntegerField
+
+
+class LeafIndexField(_BigInteger):
+    """A 64-bit integer that is the row's own key: ``integer`` on SQLite, so that the leaf
+    index is the table's rowid rather than a second B-tree beside it; ``bigint`` elsewhere."""
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class Leaf(models.Model):
     """One entry of the log at its leaf index: immutable once written."""
 
-    leaf_index = models.BigIntegerField(_("leaf index"), primary_key=True)
+    leaf_index = LeafIndexField(_("leaf index"), primary_key=True)
     entry = models.TextField(_("entry"))  # the exact text whose UTF-8 bytes were hashed
-    leaf_hash = models.BinaryField(_("leaf hash"), max_length=32, db_index=True)
+    leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
     pending_id = models.BigIntegerField(_("pending entry id"), unique=True)
     kind = models.CharField(_("kind"), max_length=80)
 
@@ -47,6 +74,13 @@ class Leaf(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["leaf_index"]
+        indexes = [
+            models.Index(
+                F("leaf_index").bitrightshift(GENERATION_BITS),
+                Substr("leaf_hash", 1, HASH_PREFIX),
+                name="ledger_leaf_hash_lookup",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.leaf_index} {self.kind}"

@@ -212,12 +212,7 @@ def inclusion_proof(
 
 
 def _index_of(leaf_hash: bytes, size: int) -> int:
-    index = (
-        Leaf.objects.filter(leaf_hash=leaf_hash, leaf_index__lt=size)
-        .order_by("leaf_index")
-        .values_list("leaf_index", flat=True)
-        .first()
-    )
+    index = store.find_leaf(leaf_hash, size)
     if index is None:
         raise NotFound(
             Problem(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.db import connection
 
 from zhiliang.core.ledger import HASH_SIZE, TILE_WIDTH, TileId
-from zhiliang.ledger.models import EdgeTile, Leaf, PendingEntry, Tile
+from zhiliang.ledger.models import GENERATION_BITS, HASH_PREFIX, EdgeTile, Leaf, PendingEntry, Tile
 
 LEAF = Leaf._meta.db_table
 TILE = Tile._meta.db_table
@@ -75,6 +75,30 @@ def read_entries(start: int, end: int) -> list[tuple[int, str, bytes]]:
             [start, end],
         )
         return [(index, entry, bytes(value)) for index, entry, value in cursor.fetchall()]
+
+
+def find_leaf(leaf_hash: bytes, size: int) -> int | None:
+    """The first leaf index below ``size`` whose leaf hash is ``leaf_hash``, or None.
+
+    Uses the index on (generation, hash prefix): one probe per generation of 65,536 leaves
+    with the hash's first bytes, the whole hash compared on the rows found. The expressions
+    are spelt as in the index (constants inline, not parameters), so both databases match it.
+    """
+    if size <= 0:
+        return None
+    generations = ", ".join(str(g) for g in range(((size - 1) >> GENERATION_BITS) + 1))
+    substr = "SUBSTRING" if connection.vendor == "postgresql" else "SUBSTR"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT leaf_index FROM {LEAF} "  # noqa: S608
+            f"WHERE (leaf_index >> {GENERATION_BITS}) IN ({generations}) "
+            f"AND {substr}(leaf_hash, 1, {HASH_PREFIX}) = %s AND leaf_hash = %s",
+            [leaf_hash[:HASH_PREFIX], leaf_hash],
+        )
+        # Nearly always one row or none (several only for a repeated entry); the first below
+        # ``size`` is chosen here so that no ordering or range invites a scan of the key.
+        found = [int(index) for (index,) in cursor.fetchall() if index < size]
+    return min(found, default=None)
 
 
 def insert_pending(kind: str, entries: Sequence[str]) -> None:
