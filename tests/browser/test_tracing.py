@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from zhiliang.ledger import services as ledger
 from zhiliang.ledger.tests.plugin import _ledger_rows_removable  # noqa: F401 (autouse)
 from zhiliang.tracing.models import Scan, ScanVerdict, TraceCode
+from zhiliang.tracing.selectors import scan as scan_cache
 from zhiliang.tracing.tests.conftest import Chain, capture, document
 from zhiliang.tracing.views.scan import STATUS_LABELS
 
@@ -35,7 +36,9 @@ def story(api, regions, settings, live_server) -> Iterator[Chain]:
     from django.core.cache import cache
 
     settings.PUBLIC_URL = live_server.url  # the resolver redirects to this server's scan page
+    settings.TRACING_TREE_SIZE_SECONDS = 0
     cache.clear()
+    scan_cache.forget()
     chain = Chain()
     for name, person in [
         ("zl-01", chain.producer),
@@ -48,6 +51,7 @@ def story(api, regions, settings, live_server) -> Iterator[Chain]:
     ledger.sequence()
     yield chain
     cache.clear()
+    scan_cache.forget()
 
 
 def _prepare(api, status: str, story: Chain, city_regulator) -> None:

@@ -2,7 +2,8 @@
 
 Counters live in Django's cache: Redis when ``REDIS_URL`` is set (shared by every app process,
 ``INCR`` is atomic), local memory otherwise (per process, enough for one machine). A window is
-the current minute; ``add`` creates the counter with an expiry, ``incr`` counts.
+the current minute; ``incr`` counts, and ``add`` creates the counter with an expiry when the
+window has none yet.
 """
 
 import time
@@ -28,14 +29,11 @@ def hit(bucket: str, who: str, limit: int) -> Verdict:
     now = int(time.time())
     window = now // WINDOW_SECONDS
     key = f"tracing:rl:{bucket}:{who}:{window}"
-    if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW_SECONDS + 5)
-            count = 1
+    try:  # one round trip once the window's counter exists
+        count = cache.incr(key)
+    except ValueError:
+        # (or another process created it meanwhile: count on it)
+        count = 1 if cache.add(key, 1, timeout=WINDOW_SECONDS + 5) else cache.incr(key)
     return Verdict(count <= limit, WINDOW_SECONDS - now % WINDOW_SECONDS)
 
 

@@ -104,3 +104,15 @@ def test_kinds_of_identifiers() -> None:
     for bad in ("urn:epc:id:sgtin:6901234.056789", "urn:zhiliang:party:91330402MA2B3C4D1X"):
         with pytest.raises(InvalidIdentifier):
             parse_epc(bad)
+
+
+@given(st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=70))
+def test_an_event_tree_proves_every_event_of_its_job(hashes: list[bytes]) -> None:
+    from zhiliang.core.tracing.event_tree import EventTree, events_root, verify
+
+    tree = EventTree(hashes)
+    assert tree.root == events_root(hashes)
+    for position, digest in enumerate(hashes):
+        assert verify(digest, position, len(hashes), tree.path(position), tree.root)
+        if digest != b"\x00" * 32:
+            assert not verify(b"\x00" * 32, position, len(hashes), tree.path(position), tree.root)

@@ -7,18 +7,23 @@ code clears it. What depends on this scan (status, clone warning, confirm-receip
 the view from ``services.scans``.
 """
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from zhiliang.core.tracing.codes import Scheme
 from zhiliang.core.tracing.digital_link import DigitalLink, gtin_path
+from zhiliang.ledger import selectors as ledger
 from zhiliang.registry import selectors as registry
 from zhiliang.registry.models import CertificateStatus, ProductModel, Region
 from zhiliang.tracing.models import (
@@ -29,9 +34,11 @@ from zhiliang.tracing.models import (
     TraceEvent,
     code_key,
 )
+from zhiliang.tracing.selectors import proofs
 from zhiliang.tracing.selectors.proofs import proofs_of
 
-CARD_SECONDS: Final = 30
+CARD_SECONDS: Final = 3600
+LOCAL_CARD_SECONDS: Final = 60
 MAX_CHAIN: Final = 50
 _CARD_KEY: Final = "tracing:card:{}"
 
@@ -43,30 +50,109 @@ class Found:
     value: str
 
 
+_RELATED: Final = (
+    "product_model__product__category",
+    "product_model__enterprise__town",
+    "batch",
+    "recall",
+)
+
+
 def find(scheme: str, value: str) -> Found:
-    """The code a scanned text names, by its key (no index on the text is needed)."""
-    code = (
-        TraceCode.objects.select_related(
-            "product_model__product__category",
-            "product_model__enterprise__town",
-            "batch",
-            "recall",
-        )
-        .filter(pk=code_key(scheme, value))
-        .first()
-    )
+    """The code a scanned text names, by its key (no index on the text is needed): one
+    prepared statement on the code's row alone, the rest of the card comes from the cache."""
+    key = code_key(scheme, value)
+    with connection.cursor() as cursor:
+        cursor.execute(_find_sql(), [_KEY_FIELD.get_db_prep_value(key, connection)])
+        row = cursor.fetchone()
+    code = None
+    if row is not None:
+        values = []
+        for value_, converters in zip(row, _converters(), strict=True):
+            for convert, expression in converters:
+                value_ = convert(value_, expression, connection)
+            values.append(value_)
+        code = TraceCode.from_db(connection.alias, _ATTNAMES, values)
     return Found(code, scheme, value)
 
 
+_KEY_FIELD: Final = TraceCode._meta.pk
+_ATTNAMES: Final = [f.attname for f in TraceCode._meta.concrete_fields]
+_FIND: dict[str, str] = {}
+
+
+_CONVERTERS: dict[str, list[list[tuple[Any, Any]]]] = {}
+
+
+def _converters() -> list[list[tuple[Any, Any]]]:
+    """What the ORM applies to each column read (UUIDs and times on SQLite, for one)."""
+    found = _CONVERTERS.get(connection.vendor)
+    if found is None:
+        found = []
+        for field in TraceCode._meta.concrete_fields:
+            column = field.get_col(TraceCode._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
+                connection
+            )
+            found.append([(function, column) for function in functions])
+        _CONVERTERS[connection.vendor] = found
+    return found
+
+
+def _find_sql() -> str:
+    sql = _FIND.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in TraceCode._meta.concrete_fields)
+        table = quote(TraceCode._meta.db_table)
+        sql = _FIND[connection.vendor] = (
+            f"SELECT {columns} FROM {table} WHERE {quote(_KEY_FIELD.column)} = %s"  # noqa: S608
+        )
+    return sql
+
+
+TREE_SIZE_SECONDS: Final = 2.0
+_TREE_SIZE: list[float] = [float("-inf"), 0]  # when read, size
+_CARDS: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+CARDS_KEPT: Final = 4096
+
+
+def _tree_size() -> int:
+    """The signed tree's size, read at most every ``TREE_SIZE_SECONDS`` by this process: a
+    proof shows "verified" at most that much later than the checkpoint that makes it so."""
+    now = time.monotonic()
+    if now - _TREE_SIZE[0] >= getattr(settings, "TRACING_TREE_SIZE_SECONDS", TREE_SIZE_SECONDS):
+        _TREE_SIZE[:] = [now, ledger.tree_size()]
+    return int(_TREE_SIZE[1])
+
+
+def forget() -> None:
+    """Drop what this process keeps (tests: databases come and go under the same keys)."""
+    _TREE_SIZE[:] = [float("-inf"), 0]
+    _CARDS.clear()
+    proofs.forget()
+
+
 def card(code: TraceCode) -> dict[str, Any]:
-    """The scan card, cached under the code's custody version: a capture or a recall that
-    changes the code changes the key, so a cached card is never out of date on those."""
+    """The scan card, cached under the code's custody version and the ledger's size: a capture,
+    a recall or a new checkpoint changes the key, so a cached card is never out of date on
+    those; registry facts (a licence suspended) show within ``CARD_SECONDS``. The shared cache
+    holds it for every app process, and each process keeps the most recent in memory."""
     version = code.last_event_at.timestamp() if code.last_event_at else 0
-    key = _CARD_KEY.format(f"{code.pk.hex}:{version}:{code.state}:{code.recall_id}")
+    size = _tree_size()  # proofs change state when the sequencer grows the tree
+    key = _CARD_KEY.format(f"{code.pk.hex}:{version}:{code.state}:{code.recall_id}:{size}")
+    now = time.monotonic()
+    kept = _CARDS.get(key)
+    if kept is not None and kept[0] > now:
+        return dict(kept[1])
     cached = cache.get(key)
     if cached is None:
-        cached = _card(code)
+        full = TraceCode.objects.select_related(*_RELATED).get(pk=code.pk)
+        cached = _card(full)
         cache.set(key, cached, CARD_SECONDS)
+    _CARDS[key] = (now + LOCAL_CARD_SECONDS, cached)
+    if len(_CARDS) > CARDS_KEPT:
+        _CARDS.popitem(last=False)
     return dict(cached)
 
 
@@ -86,24 +172,40 @@ def _card(code: TraceCode) -> dict[str, Any]:
         "logisticUnit": {"contents": code.children.count()} if code.is_logistic_unit else None,
     }
     if model is not None:
-        product = model.product
-        found["product"] = {
-            "name": product.name,
-            "category": product.category.name,
-            "brand": model.brand,
-            "model": model.model,
-            "specification": model.specification,
-            "gtin": model.gtin,
-            "tracingPhase": product.tracing_phase,
-        }
-        found["producer"] = _producer(model.enterprise_id)
-        found["conformity"] = _conformity(model.enterprise_id, product.pk, model.pk)
+        found |= _model_facts(model)
     elif code.issuer_id:
         found["producer"] = _producer(code.issuer_id)
     events = list(_events(code))
     found["chain"] = _chain(events)
     found["proofs"] = [p.as_dict() for p in proofs_of(events)]
     return found
+
+
+MODEL_FACTS_SECONDS: Final = 300
+
+
+def _model_facts(model: ProductModel) -> dict[str, Any]:
+    """Product, producer and conformity: the same for every unit of a model, so shared by their
+    cards for ``MODEL_FACTS_SECONDS``."""
+    key = f"tracing:model-facts:{model.pk}"
+    facts: dict[str, Any] | None = cache.get(key)
+    if facts is None:
+        product = model.product
+        facts = {
+            "product": {
+                "name": product.name,
+                "category": product.category.name,
+                "brand": model.brand,
+                "model": model.model,
+                "specification": model.specification,
+                "gtin": model.gtin,
+                "tracingPhase": product.tracing_phase,
+            },
+            "producer": _producer(model.enterprise_id),
+            "conformity": _conformity(model.enterprise_id, product.pk, model.pk),
+        }
+        cache.set(key, facts, MODEL_FACTS_SECONDS)
+    return facts
 
 
 def _batch(code: TraceCode) -> dict[str, Any] | None:
@@ -191,9 +293,13 @@ def _grading(model_id: int, today: date) -> dict[str, Any] | None:
 
 
 def _events(code: TraceCode) -> list[TraceEvent]:
-    links = EventCode.objects.filter(code=code).exclude(role=EventRole.CLASS)
+    ids = list(
+        EventCode.objects.filter(code=code)
+        .exclude(role=EventRole.CLASS)
+        .values_list("event_id", flat=True)[: MAX_CHAIN * 2]
+    )
     return list(
-        TraceEvent.objects.filter(pk__in=links.values("event_id"))
+        TraceEvent.objects.filter(pk__in=ids)
         .select_related("capture", "source__town", "destination__town", "reporter__town")
         .order_by("event_time", "pk")[:MAX_CHAIN]
     )
@@ -341,6 +447,6 @@ def product_card(model: ProductModel) -> dict[str, Any]:
 
 def find_by_id(code_id: str) -> TraceCode | None:
     try:
-        return TraceCode.objects.select_related("recall").filter(pk=code_id).first()
+        return TraceCode.objects.select_related(*_RELATED).filter(pk=code_id).first()
     except ValueError:
         return None

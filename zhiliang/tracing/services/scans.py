@@ -6,12 +6,12 @@ receiving event through the ordinary capture."""
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Final
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhiliang.accounts.actors import Actor
@@ -21,6 +21,7 @@ from zhiliang.core.tracing.epc import PARTY_URN
 from zhiliang.core.tracing.epcis.model import Document
 from zhiliang.core.tracing.epcis.validation import parse_event
 from zhiliang.registry import selectors as registry
+from zhiliang.registry.models import Region
 from zhiliang.tracing.models import CaptureJob, CustodyState, Scan, ScanVerdict, TraceCode
 from zhiliang.tracing.selectors.scan import region_points
 from zhiliang.tracing.services.capture import capture
@@ -81,36 +82,67 @@ def _point(
     return ScanPoint(at, float(lat), float(lng), city)
 
 
-@transaction.atomic
-def record_scan(*, code: TraceCode, actor: Actor, place: Place) -> tuple[Scan, CloneVerdict]:
-    """Record one scan and judge the code's recent scans, this one included."""
+def record_scan(
+    *, code: TraceCode, actor: Actor, place: Place, recalled: bool | None = None
+) -> tuple[Scan, CloneVerdict]:
+    """Record one scan and judge the code's recent scans, this one included. ``recalled`` is
+    the card's recall status when the caller has it (else it is read from the code).
+
+    Two statements on the scan table alone. A scan is an observation, not a reported fact: on
+    PostgreSQL its commit does not wait for the disk (``synchronous_commit off`` for this
+    transaction only), so a crash may lose the last instants of scans, never a capture."""
     now = timezone.now()
     by_consumer = actor.role not in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
-    recent = list(
-        Scan.objects.filter(code=code, lat__isnull=False)
-        .order_by("-at")
-        .values_list("at", "lat", "lng", "region__code", "by_consumer")[:RECENT_SCANS]
-    )
-    points = [
-        _point(at, lat, lng, region)
-        for at, lat, lng, region, _c in recent
-        if lat is not None and lng is not None
-    ]
-    if place.known:
-        assert place.lat is not None and place.lng is not None
-        points.append(_point(now, place.lat, place.lng, place.region))
-    verdict = judge(points, sold_at=code.sold_at)
-    scan = Scan.objects.create(
-        code=code,
-        at=now,
-        region_id=_region_id(place.region),
-        lat=Decimal(str(place.lat)).quantize(_ROUND) if place.lat is not None else None,
-        lng=Decimal(str(place.lng)).quantize(_ROUND) if place.lng is not None else None,
-        by_consumer=by_consumer,
-        enterprise_id=actor.enterprise_id if not by_consumer else None,
-        verdict=status_of(code, verdict),
-    )
+    code_param = _SCAN_CODE.get_db_prep_value(code.pk, connection)
+    outer = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not outer:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(_RECENT_SQL, [code_param, RECENT_SCANS])
+        points = [_point(_aware(at), lat, lng, region) for at, lat, lng, region in cursor]
+        if place.known:
+            assert place.lat is not None and place.lng is not None
+            points.append(_point(now, place.lat, place.lng, place.region))
+        verdict = judge(points, sold_at=code.sold_at)
+        scan = Scan(
+            code_id=code.pk,
+            at=now,
+            region_id=_region_id(place.region),
+            lat=Decimal(str(place.lat)).quantize(_ROUND) if place.lat is not None else None,
+            lng=Decimal(str(place.lng)).quantize(_ROUND) if place.lng is not None else None,
+            by_consumer=by_consumer,
+            enterprise_id=actor.enterprise_id if not by_consumer else None,
+            verdict=status_of(code, verdict, recalled=recalled),
+        )
+        cursor.execute(
+            _INSERT_SQL,
+            [field.get_db_prep_save(getattr(scan, field.attname), connection)
+             for field in _INSERTED],
+        )  # fmt: skip
+        scan.pk = cursor.fetchone()[0]
     return scan, verdict
+
+
+_SCAN_CODE: Final = Scan._meta.get_field("code")
+_INSERTED: Final = [f for f in Scan._meta.concrete_fields if not f.primary_key]
+_Q: Final = '"{}"'.format
+_RECENT_SQL: Final = (  # names from the models, the values are parameters
+    f"SELECT s.{_Q('at')}, s.{_Q('lat')}, s.{_Q('lng')}, r.{_Q('code')} "  # noqa: S608
+    f"FROM {_Q(Scan._meta.db_table)} s "
+    f"LEFT JOIN {_Q(Region._meta.db_table)} r "
+    f"ON r.{_Q('id')} = s.{_Q('region_id')} "
+    f"WHERE s.{_Q('code_id')} = %s AND s.{_Q('lat')} IS NOT NULL "
+    f"ORDER BY s.{_Q('at')} DESC LIMIT %s"
+)  # fmt: skip
+_INSERT_SQL: Final = (  # names from the model, the values are parameters
+    f"INSERT INTO {_Q(Scan._meta.db_table)} ({', '.join(_Q(f.column) for f in _INSERTED)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_INSERTED))}) RETURNING {_Q('id')}"
+)
+
+
+def _aware(at: datetime) -> datetime:
+    """SQLite hands back naive UTC times."""
+    return at if timezone.is_aware(at) else at.replace(tzinfo=UTC)
 
 
 def _region_id(code: str | None) -> int | None:
@@ -119,11 +151,16 @@ def _region_id(code: str | None) -> int | None:
     return registry.regions().filter(code=code).values_list("pk", flat=True).first()
 
 
-def status_of(code: TraceCode | None, verdict: CloneVerdict | None) -> str:
-    """The one status a scan reports; the gravest sign wins."""
+def status_of(
+    code: TraceCode | None, verdict: CloneVerdict | None, *, recalled: bool | None = None
+) -> str:
+    """The one status a scan reports; the gravest sign wins. ``recalled`` is the card's recall
+    status when the caller has it (else it is read from the code)."""
     if code is None:
         return ScanVerdict.UNKNOWN
-    if code.recall_id is not None and code.recall and code.recall.status == "open":
+    if recalled is None:
+        recalled = bool(code.recall_id and code.recall and code.recall.status == "open")
+    if recalled:
         return ScanVerdict.RECALLED
     if verdict is not None and verdict.possible_clone:
         return ScanVerdict.POSSIBLE_CLONE

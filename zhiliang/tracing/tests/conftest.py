@@ -74,8 +74,13 @@ def capture(api, doc: Any, as_: Person, behaviour: str | None = None) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Rate-limit counters live in the cache, which outlives a test's database."""
+def _fresh_caches(settings) -> None:
+    """Rate-limit counters and scan cards live in caches, which outlive a test's database; the
+    signed tree's size is read afresh on every scan."""
     from django.core.cache import cache
 
+    from zhiliang.tracing.selectors import scan
+
     cache.clear()
+    scan.forget()
+    settings.TRACING_TREE_SIZE_SECONDS = 0

@@ -127,15 +127,17 @@ def _scan(request: HttpRequest, scheme: str, value: str, display: str) -> HttpRe
         if seller
         else scans.place_of(_float(request.GET.get("lat")), _float(request.GET.get("lng")))
     )
-    scan, verdict = scans.record_scan(code=code, actor=actor, place=place)
-    data = selectors.card(code) | {
+    data = selectors.card(code)
+    recalled = data.get("recall") is not None
+    scan, verdict = scans.record_scan(code=code, actor=actor, place=place, recalled=recalled)
+    data |= {
         "display": display,
         "scannedAt": timezone.localtime(scan.at).isoformat(timespec="seconds"),
         "canConfirmReceipt": scans.can_confirm_receipt(actor, code),
         "codeId": str(code.pk),
         "positionToken": scans.position_token(scan) if not place.known else "",
     }
-    status = scans.status_of(code, verdict)
+    status = scans.status_of(code, verdict, recalled=recalled)
     return _respond(request, data, status, _warnings(code.state, data, verdict), verdict)
 
 
