@@ -107,6 +107,18 @@ def test_recall_scope_counts_each_unit_once() -> None:
     assert result.holders == [2, 3]
 
 
+def test_recall_scope_of_grouped_units_equals_the_scope_of_each() -> None:
+    grouped = [
+        UnitInScope(Custody(holder=2), "330402", 2),
+        UnitInScope(Custody(holder=3), "330483"),
+        UnitInScope(Custody(state=SOLD, seller=3), "330483", 4),
+        UnitInScope(Custody(state=DESTROYED), None, 3),
+    ]
+    each = [UnitInScope(u.custody, u.region) for u in grouped for _ in range(u.count)]
+    assert scope(grouped) == scope(each)
+    assert (scope(grouped).units, scope(grouped).sold_to_consumers) == (10, 4)
+
+
 def test_query_parameters_are_read_and_combined() -> None:
     query = parse_query({
         "EQ_bizStep": ["shipping|receiving"],

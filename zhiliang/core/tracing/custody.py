@@ -85,6 +85,7 @@ def apply(custody: Custody, move: Movement, *, as_child: bool = False) -> Custod
 class UnitInScope:
     custody: Custody
     region: str | None  # region code of the holder (or of the seller once sold)
+    count: int = 1  # units alike in custody and region (a database may group them first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +110,18 @@ def scope(units: Iterable[UnitInScope]) -> RecallScope:
     regions: Counter[str] = Counter()
     sellers: Counter[int] = Counter()
     for unit in units:
-        total += 1
+        n = unit.count
+        total += n
         custody = unit.custody
         if custody.state == DESTROYED:
-            destroyed += 1
+            destroyed += n
             continue
         if custody.state == SOLD:
-            sold += 1
+            sold += n
             if custody.seller is not None:
-                sellers[custody.seller] += 1
+                sellers[custody.seller] += n
         elif custody.holder is not None:
-            holders[custody.holder] += 1
+            holders[custody.holder] += n
         if unit.region:
-            regions[unit.region] += 1
+            regions[unit.region] += n
     return RecallScope(total, sold, destroyed, dict(holders), dict(regions), dict(sellers))

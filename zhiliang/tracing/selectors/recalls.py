@@ -4,7 +4,7 @@ seller (core/tracing/custody.scope), and the rows of the Excel/CSV export."""
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from zhiliang.accounts.actors import Actor
@@ -63,14 +63,19 @@ def scope_units(recall: Recall) -> QuerySet[TraceCode]:
 
 
 def _units(recall: Recall) -> Iterator[rules.UnitInScope]:
-    rows = scope_units(recall).values_list(
-        "holder_id", "state", "seller_id", "holder__town__path", "seller__town__path"
+    """The units in scope grouped by the database by custody and place: a lot of a hundred
+    thousand units comes back as a few hundred rows."""
+    rows = (
+        scope_units(recall)
+        .values_list("holder_id", "state", "seller_id", "holder__town__path", "seller__town__path")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for holder, state, seller, holder_path, seller_path in rows.iterator(chunk_size=10_000):
+    for holder, state, seller, holder_path, seller_path, n in rows:
         custody = rules.Custody(holder=holder, state=_STATES.get(state, rules.HELD), seller=seller)
         path = seller_path if state == CustodyState.SOLD else holder_path
         county = path.strip("/").split("/")[3] if path and path.count("/") >= 4 else None
-        yield rules.UnitInScope(custody, county)
+        yield rules.UnitInScope(custody, county, n)
 
 
 def recall_scope(recall: Recall) -> rules.RecallScope:

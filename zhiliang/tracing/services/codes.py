@@ -9,6 +9,8 @@ request with its line number. Codes are never deleted, so a code is never reused
 """
 
 import dataclasses
+import itertools
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
@@ -31,8 +33,15 @@ from zhiliang.core.tracing.epc import Epc
 from zhiliang.ledger import services as ledger
 from zhiliang.registry import selectors as registry
 from zhiliang.registry.models import CertificateStatus, ProductModel
-from zhiliang.tracing import scopes
-from zhiliang.tracing.models import CodeBatch, CodeOrigin, SerialCounter, TraceCode, code_key
+from zhiliang.tracing import bulk, scopes
+from zhiliang.tracing.models import (
+    CodeBatch,
+    CodeOrigin,
+    CustodyState,
+    SerialCounter,
+    TraceCode,
+    code_key,
+)
 from zhiliang.tracing.problems import identifier_problem
 
 CHUNK: Final = 5000
@@ -119,12 +128,10 @@ def _lot_probe(lot: str) -> str:
     return f"{CANONICAL_HOST}/01/09520123456788/10/{encode(lot)}"
 
 
-def _reserve(key: str, count: int) -> int:
-    """Reserve ``count`` serials of one numbering space; returns the first."""
+def _counter(key: str) -> SerialCounter:
+    """A numbering space's counter, locked until the transaction ends."""
     counter, _made = SerialCounter.objects.select_for_update().get_or_create(key=key)
-    first = counter.next_serial
-    SerialCounter.objects.filter(key=key).update(next_serial=first + count)
-    return first
+    return counter
 
 
 def _certificate_number(model: ProductModel, wanted: str) -> str:
@@ -146,15 +153,16 @@ def _certificate_number(model: ProductModel, wanted: str) -> str:
 
 
 def _values(model: ProductModel, request: BatchRequest, first: int) -> Iterator[str]:
-    """The canonical values of issued codes, one by one (never all in memory)."""
-    end = first + request.count
+    """The canonical values of issued codes from serial ``first`` on, one by one (never all in
+    memory, and as many as the caller takes)."""
+    serials = itertools.count(first)
     if request.scheme == Scheme.GS1:
         assert model.gtin
-        return (gtin_path(model.gtin, serial=f"{n:0{SERIAL_DIGITS}d}") for n in range(first, end))
+        return (gtin_path(model.gtin, serial=f"{n:0{SERIAL_DIGITS}d}") for n in serials)
     if request.scheme == Scheme.DIC:
-        return (schemes.make_identity_code(model.enterprise_id, n) for n in range(first, end))
+        return (schemes.make_identity_code(model.enterprise_id, n) for n in serials)
     number = _certificate_number(model, request.ccc_certificate)
-    return (f"{number}.{n:0{SERIAL_DIGITS}d}" for n in range(first, end))
+    return (f"{number}.{n:0{SERIAL_DIGITS}d}" for n in serials)
 
 
 def _counter_key(model: ProductModel, request: BatchRequest) -> str:
@@ -211,9 +219,12 @@ def issue_codes_within(
                 _("A batch has 1 to %(max)d codes.") % {"max": MAX_BATCH},
             )
         )
-    first = _reserve(_counter_key(model, request), request.count)
+    counter = _counter(_counter_key(model, request))
+    first = counter.next_serial
     batch = _new_batch(actor, model, request, CodeOrigin.ISSUED, first)
-    count = _write(batch, _values(model, request, first), check_taken=False, on_chunk=on_chunk)
+    values = enumerate(_values(model, request, first), start=1)
+    count, used = _write(batch, values, limit=request.count, on_chunk=on_chunk)
+    SerialCounter.objects.filter(pk=counter.pk).update(next_serial=first + used)
     return _finish(actor, batch, count, idempotency_key, "tracing.codes.issue", fields)
 
 
@@ -238,19 +249,22 @@ def register_codes(
         return earlier
     model = _model_for(actor, request)
     batch = _new_batch(actor, model, request, CodeOrigin.REGISTERED, None)
-    count = _write(batch, _parsed(model, request, lines), check_taken=True, on_chunk=on_chunk)
+    count, _used = _write(batch, _parsed(model, request, lines), limit=None, on_chunk=on_chunk)
     if count == 0:
         raise DomainError(Problem("body", "empty", _("The request holds no codes.")))
     return _finish(actor, batch, count, idempotency_key, "tracing.codes.register", fields)
 
 
-def _parsed(model: ProductModel, request: BatchRequest, lines: Iterable[bytes]) -> Iterator[str]:
+def _parsed(
+    model: ProductModel, request: BatchRequest, lines: Iterable[bytes]
+) -> Iterator[tuple[int, str]]:
+    """(line number, canonical value) of each code line."""
     for number, raw in enumerate(lines, start=1):
         text = raw.decode("utf-8", errors="replace").strip()
         if not text or (number == 1 and text.lower() in ("code", "serial")):
             continue
         try:
-            yield _canonical(model, request, text)
+            yield number, _canonical(model, request, text)
         except InvalidIdentifier as exc:
             raise DomainError(identifier_problem(f"line.{number}", exc)) from None
 
@@ -297,48 +311,90 @@ def _new_batch(
     )
 
 
+ROW_FIELDS: Final = (
+    "id",
+    "scheme",
+    "value",
+    "origin",
+    "batch_id",
+    "issuer_id",
+    "registered_by_id",
+    "product_model_id",
+    "gtin",
+    "lot",
+    "is_logistic_unit",
+    "created_at",
+    "state",
+)
+
+
 def _write(
-    batch: CodeBatch, values: Iterable[str], *, check_taken: bool, on_chunk: Callable[[int], None]
-) -> int:
+    batch: CodeBatch,
+    values: Iterable[tuple[int, str]],
+    *,
+    limit: int | None,
+    on_chunk: Callable[[int], None],
+) -> tuple[int, int]:
+    """Write the batch's codes chunk by chunk: memory stays flat whatever the count.
+
+    Registered codes (``limit`` None) are all written, and a code already taken refuses the
+    request, naming its line. Issued codes (``limit`` the count wanted) skip the serials that
+    a producer's own system or a connected system registered first, so an issued code is
+    never one already in use. Returns (codes written, values used)."""
     gtin = batch.product_model.gtin if batch.scheme == Scheme.GS1 and batch.product_model else ""
-    count = 0
-    chunk: list[TraceCode] = []
-    line_of: dict[object, int] = {}
-    for value in values:
-        count += 1
-        code = TraceCode(
-            id=code_key(batch.scheme, value),
-            scheme=batch.scheme,
-            value=value,
-            origin=batch.origin,
-            batch=batch,
-            issuer_id=batch.enterprise_id,
-            registered_by_id=batch.created_by_id,
-            product_model_id=batch.product_model_id,
-            gtin=gtin or "",
-            lot=batch.lot,
-        )
-        if check_taken:
-            if code.id in line_of:
-                raise _taken(count, value)
-            line_of[code.id] = count
-        chunk.append(code)
-        if len(chunk) >= CHUNK:
-            _flush(chunk, line_of if check_taken else None)
-            on_chunk(len(chunk))
-            chunk, line_of = [], {}
-    if chunk:
-        _flush(chunk, line_of if check_taken else None)
-        on_chunk(len(chunk))
-    return count
+    now = timezone.now()
+    common = (
+        *(str(batch.origin), batch.pk, batch.enterprise_id, batch.created_by_id),
+        *(batch.product_model_id, gtin or "", batch.lot, False, now, str(CustodyState.NEW)),
+    )
+    written = used = 0
+    chunk: dict[uuid.UUID, tuple[int, str]] = {}
+    source = iter(values)
+    while limit is None or written < limit:
+        item = next(source, None)
+        if item is not None:
+            used += 1
+            line, value = item
+            key = code_key(batch.scheme, value)
+            if key in chunk and limit is None:
+                raise _taken(line, value)
+            chunk[key] = item
+        full = len(chunk) >= CHUNK or (limit is not None and written + len(chunk) >= limit)
+        if chunk and (full or item is None):
+            added = _flush(batch.scheme, chunk, common, refuse=limit is None)
+            written += added
+            on_chunk(added)
+            chunk = {}
+        if item is None:
+            break
+    return written, used
 
 
-def _flush(chunk: list[TraceCode], line_of: dict[object, int] | None) -> None:
-    if line_of is not None:
-        taken = TraceCode.objects.filter(pk__in=[c.id for c in chunk]).values_list("pk", "value")
-        for pk, value in taken[:1]:
-            raise _taken(line_of[pk], value)
-    TraceCode.objects.bulk_create(chunk, batch_size=CHUNK)
+def _flush(
+    scheme: str, chunk: dict[uuid.UUID, tuple[int, str]], common: tuple[object, ...], refuse: bool
+) -> int:
+    for key in _taken_keys(list(chunk)):
+        if refuse:
+            line, value = chunk[key]
+            raise _taken(line, value)
+        del chunk[key]
+    bulk.insert(
+        TraceCode,
+        ROW_FIELDS,
+        ((key, scheme, value, *common) for key, (_line, value) in chunk.items()),
+    )
+    return len(chunk)
+
+
+def _taken_keys(keys: list[uuid.UUID]) -> list[uuid.UUID]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM tracing_tracecode WHERE id = ANY(%s)", [keys])
+            return [row[0] for row in cursor.fetchall()]
+    return [
+        uuid.UUID(str(pk))
+        for pk in TraceCode.objects.filter(pk__in=keys).values_list("pk", flat=True)
+    ]
 
 
 def _taken(line: int, value: str) -> Conflict:

@@ -99,6 +99,15 @@ def test_a_code_is_unique_per_scheme_and_never_registered_twice(api, producer, m
     assert TraceCode.objects.count() == 2 and CodeBatch.objects.count() == 1
 
 
+def test_issuing_skips_serials_a_producers_own_system_took_first(api, producer, model) -> None:
+    assert register(api, producer, model.pk, "gs1", "0000000002\n0000000003\n").status_code == 201
+    assert issue(api, producer, product_model_id=model.pk, scheme="gs1", count=3).status_code == 201
+    issued = TraceCode.objects.filter(origin="issued").values_list("value", flat=True)
+    assert sorted(v.rsplit("/", 1)[1] for v in issued) == ["0000000001", "0000000004", "0000000005"]
+    assert issue(api, producer, product_model_id=model.pk, scheme="gs1", count=1).status_code == 201
+    assert TraceCode.objects.filter(value__endswith="/21/0000000006").exists()
+
+
 def test_a_retried_issue_with_the_same_key_is_not_issued_twice(api, producer, model) -> None:
     body = {"product_model_id": model.pk, "scheme": "gs1", "count": 4}
     headers = {"Idempotency-Key": "batch-1"}
