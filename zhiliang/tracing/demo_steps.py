@@ -12,6 +12,7 @@ a scale and seed; ``zhiliang tracing-demo-codes`` prints codes to try.
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Final
 
 from django.utils import timezone
@@ -28,7 +29,7 @@ from zhiliang.demo.steps import Context, Scale, Step, register_step
 from zhiliang.demo.users import DEMO_PASSWORD
 from zhiliang.registry.models import Enterprise, ProductModel, Region
 from zhiliang.tracing import scopes
-from zhiliang.tracing.models import CodeBatch, CompanyPrefix, Scan, ScanVerdict, TraceCode
+from zhiliang.tracing.models import CompanyPrefix, Scan, ScanVerdict, TraceCode
 from zhiliang.tracing.services import capture as capture_services
 from zhiliang.tracing.services import codes as code_services
 from zhiliang.tracing.services import recalls as recall_services
@@ -321,32 +322,21 @@ def _clone(epcs: list[str]) -> None:
 
 
 def codes_to_try() -> dict[str, str]:
-    """One unit of each kind a visitor should scan, as resolver paths."""
-    found: dict[str, str] = {}
+    """One unit of each kind a visitor should scan, as resolver paths (GTIN and serial: the
+    lots carry the demo's dates, the unit is found without them)."""
     units = TraceCode.objects.filter(origin="issued", scheme="gs1")
-    held = units.filter(state="held", recall=None, scans=None).order_by("value").first()
+    held = units.filter(state="held", recall=None).order_by("value").first()
     recalled = units.filter(recall__isnull=False).order_by("value").first()
-    cloned = units.filter(scans__isnull=False, state="sold").order_by("value").first()
+    far = Decimal(str(URUMQI[0])).quantize(Decimal("0.01"))
+    cloned = units.filter(scans__lat=far, state="sold").order_by("value").first()
     inbound = (
         units.filter(state="in_transit", holder__members__username=RETAILER_USER)
         .order_by("value")
         .first()
     )
-    for kind, code in (
-        ("ok", held),
-        ("recalled", recalled),
-        ("possible_clone", cloned),
-        ("confirm_receipt", inbound),
-    ):
-        if code is not None:
-            batch = (
-                CodeBatch.objects.filter(pk=code.batch_id or 0)
-                .values_list("lot", flat=True)
-                .first()
-            )
-            gtin, serial = code.value.split("/")[2], code.value.rsplit("/", 1)[1]
-            found[kind] = f"/01/{gtin}/10/{batch}/21/{serial}" if batch else code.value
-    return found
+    kinds = (("ok", held), ("recalled", recalled), ("possible_clone", cloned),
+             ("confirm_receipt", inbound))  # fmt: skip
+    return {kind: code.value for kind, code in kinds if code is not None}
 
 
 register_step(Step("tracing", "traceability codes and flows", lambda c: MODELS[c.scale], _trace))
