@@ -258,11 +258,21 @@ def register_codes(
 def _parsed(
     model: ProductModel, request: BatchRequest, lines: Iterable[bytes]
 ) -> Iterator[tuple[int, str]]:
-    """(line number, canonical value) of each code line."""
+    """(line number, canonical value) of each code line; at most ``MAX_BATCH`` codes."""
+    codes = 0
     for number, raw in enumerate(lines, start=1):
         text = raw.decode("utf-8", errors="replace").strip()
         if not text or (number == 1 and text.lower() in ("code", "serial")):
             continue
+        codes += 1
+        if codes > MAX_BATCH:
+            raise DomainError(
+                Problem(
+                    f"line.{number}",
+                    "too_many_codes",
+                    _("A batch has 1 to %(max)d codes.") % {"max": MAX_BATCH},
+                )
+            )
         try:
             yield number, _canonical(model, request, text)
         except InvalidIdentifier as exc:

@@ -89,6 +89,19 @@ def test_registering_streams_lines_and_refuses_a_bad_one_naming_it(api, producer
     assert TraceCode.objects.count() == 3
 
 
+def test_a_registration_stops_at_the_batch_limit_naming_the_line(
+    api, producer, model, monkeypatch
+) -> None:
+    from zhiliang.tracing.services import codes
+
+    monkeypatch.setattr(codes, "MAX_BATCH", 2)
+    refused = register(api, producer, model.pk, "gs1", "code\nA1\nA2\nA3\nA4\n")
+    assert refused.status_code == 422
+    problem = refused.json()["errors"][0]
+    assert (problem["field"], problem["code"]) == ("line.4", "too_many_codes")
+    assert not TraceCode.objects.exists()
+
+
 def test_a_code_is_unique_per_scheme_and_never_registered_twice(api, producer, model) -> None:
     register(api, producer, model.pk, "gs1", "A1\nA2\n")
     taken = register(api, producer, model.pk, "gs1", "A3\nA2\n")
