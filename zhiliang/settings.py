@@ -190,6 +190,13 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Bodies over this size are refused with 413 before any view parses them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ZHILIANG_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# These views stream their bodies and enforce their own limits (64 MiB or 50,000 events for a
+# capture, 5 million codes for a registration batch).
+BODY_SIZE_LIMIT_OWN_PATHS = (
+    "/epcis/capture",
+    "/epcis/events",
+    "/api/tracing/code-batches/registrations",
+)
 
 # Security headers a bureau's auditor expects. Cookies are Secure whenever the public URL is
 # https; `make run` serves plain http on 127.0.0.1 and so keeps them usable there.

@@ -23,16 +23,41 @@ class Scope(models.TextChoices):
     REGISTRY_READ = "registry:read", _("Read registry data")
     REGISTRY_WRITE = "registry:write", _("Change registry data")
     TOKENS = "tokens", _("Manage own API tokens")
+    TRACING_CODES = "tracing:codes", _("Issue and register traceability codes")
+    TRACING_CAPTURE = "tracing:capture", _("Report trace events (EPCIS capture)")
+    TRACING_READ = "tracing:read", _("Query trace events")
+    TRACING_RECALL = "tracing:recall", _("Open recalls and notify holders")
 
 
 # What each role may ever hold; a token is issued with a subset (by default all of them).
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.PUBLIC: frozenset(),
-    Role.ENTERPRISE_MEMBER: frozenset({Scope.REGISTRY_READ, Scope.REGISTRY_WRITE, Scope.TOKENS}),
+    Role.ENTERPRISE_MEMBER: frozenset(
+        {
+            Scope.REGISTRY_READ,
+            Scope.REGISTRY_WRITE,
+            Scope.TOKENS,
+            Scope.TRACING_CODES,
+            Scope.TRACING_CAPTURE,
+            Scope.TRACING_READ,
+        }
+    ),
     Role.LAB_STAFF: frozenset({Scope.REGISTRY_READ, Scope.TOKENS}),
-    Role.REGULATOR: frozenset({Scope.REGISTRY_READ, Scope.REGISTRY_WRITE, Scope.TOKENS}),
-    Role.PLATFORM_OPERATOR: frozenset({Scope.REGISTRY_READ, Scope.TOKENS}),
-    Role.CONNECTED_SYSTEM: frozenset({Scope.REGISTRY_READ}),
-    Role.DEPARTMENT_READER: frozenset({Scope.REGISTRY_READ, Scope.TOKENS}),
+    Role.REGULATOR: frozenset(
+        {
+            Scope.REGISTRY_READ,
+            Scope.REGISTRY_WRITE,
+            Scope.TOKENS,
+            Scope.TRACING_READ,
+            Scope.TRACING_RECALL,
+        }
+    ),
+    Role.PLATFORM_OPERATOR: frozenset(
+        {Scope.REGISTRY_READ, Scope.TOKENS, Scope.TRACING_CAPTURE, Scope.TRACING_READ}
+    ),
+    Role.CONNECTED_SYSTEM: frozenset(
+        {Scope.REGISTRY_READ, Scope.TRACING_CAPTURE, Scope.TRACING_READ}
+    ),
+    Role.DEPARTMENT_READER: frozenset({Scope.REGISTRY_READ, Scope.TOKENS, Scope.TRACING_READ}),
     Role.ADMIN: frozenset(Scope.values),
 }

@@ -15,6 +15,9 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Views that stream their bodies (EPCIS capture, code registration) set their own limits.
+        if request.path.startswith(settings.BODY_SIZE_LIMIT_OWN_PATHS):
+            return self.get_response(request)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
