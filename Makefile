@@ -39,7 +39,7 @@ test: lint typecheck pytest
 
 # The tests that must hold on both databases, on SQLite (CI runs them after the PostgreSQL suite).
 test-both-sqlite: .venv/.synced
-	DATABASE_URL= $(UV) run pytest -m both_databases -p no:randomly
+	DATABASE_URL= $(UV) run pytest -m both_databases
 
 bench: .venv/.synced
 	@for f in bench/bench_*.py; do $(UV) run python $$f || exit 1; done

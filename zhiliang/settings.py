@@ -116,7 +116,7 @@ TEMPLATES = [
 # production and CI through DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhiliang.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zhiliang.sqlite3'}",
         conn_max_age=int(os.environ.get("ZHILIANG_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
