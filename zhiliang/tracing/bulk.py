@@ -3,18 +3,27 @@
 A capture of thousands of events writes tens of thousands of rows (events, their links to codes,
 new codes) inside one transaction; COPY moves them several times faster than a multi-row INSERT
 and needs no SQL text per row. Rows are given as tuples of attribute values in the order of
-``attnames``; ids of new events are drawn from their sequence first, so the rows can be linked
-before they are written.
+``attnames``, never as model instances (building one costs more than writing its row); ids of new
+events are drawn from their sequence first, so the rows can be linked before they are written.
+
+Values go to COPY in its text format and the server parses each by its column's type, so a UUID
+may be given as its text, and a JSON column's value is serialised here once (``json.dumps``)
+instead of being wrapped for the driver.
 """
 
+import json
 from collections.abc import Iterable, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from django.db import connection, models
-from psycopg.types.json import Jsonb
 
 BATCH: Final = 5000
-M = TypeVar("M", bound=models.Model)
+
+
+def uuids(keys: Iterable[str]) -> str:
+    """Many UUIDs as one text parameter, read in SQL as ``string_to_array(%s, ',')::uuid[]``:
+    one string instead of thousands of array elements, each adapted by the driver on its own."""
+    return ",".join(keys)
 
 
 def insert(
@@ -27,7 +36,7 @@ def insert(
         objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=BATCH)
         return len(objects)
-    json_columns = {i for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
+    json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     columns = ", ".join(connection.ops.quote_name(c) for c in columns_of)
     table = connection.ops.quote_name(model._meta.db_table)
     count = 0
@@ -35,11 +44,18 @@ def insert(
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for row in rows:
-            if json_columns:
-                row = [Jsonb(v) if i in json_columns else v for i, v in enumerate(row)]
-            copy.write_row(row)
-            count += 1
+        write = copy.write_row
+        if json_columns:
+            for row in rows:
+                values = list(row)
+                for i in json_columns:
+                    values[i] = json.dumps(values[i])
+                write(values)
+                count += 1
+        else:
+            for row in rows:
+                write(row)
+                count += 1
     return count
 
 
@@ -57,9 +73,20 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_objects(model: type[M], attnames: Sequence[str], objects: Sequence[M]) -> None:
-    """Write model instances; on SQLite their primary keys are set from the insert."""
+def insert_new(
+    model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Write rows of a model with an auto-incremented key (not among ``attnames``); returns
+    their new ids in order: drawn from the sequence on PostgreSQL, returned by the insert on
+    SQLite."""
     if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=BATCH)
-        return
-    insert(model, attnames, ([getattr(o, a) for a in attnames] for o in objects))
+        return [int(o.pk) for o in objects]
+    ids = allocate_ids(model, len(rows)) or []
+    insert(
+        model,
+        (str(model._meta.pk.attname), *attnames),
+        ((pk, *row) for pk, row in zip(ids, rows, strict=True)),
+    )
+    return ids

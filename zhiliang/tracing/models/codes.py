@@ -85,6 +85,13 @@ class TraceCode(models.Model):
     (``/01/<gtin14>/21/<serial>``, ``/00/<sscc>``), for the platform's other schemes the code
     itself, for identifiers of connected systems the URI. The row is never deleted (a code is
     never reused); recalls, sales and destruction change its state.
+
+    Captures write codes by the thousand and update their custody, and each such row is written
+    into every index of the table, so the indexes are few and small: a foreign key whose column
+    leads one of the ``Meta.indexes`` has no index of its own, and the columns that are empty for
+    most codes (batch, parent, recall, seller, registering user) are indexed only where they are
+    set (partial indexes: every query on them asks for a value, and deleting a batch, recall,
+    enterprise or user finds its codes through them).
     """
 
     id = models.UUIDField(primary_key=True, editable=False)
@@ -92,7 +99,12 @@ class TraceCode(models.Model):
     value = models.CharField(_("code"), max_length=300)
     origin = models.CharField(_("origin"), max_length=10, choices=CodeOrigin.choices)
     batch = models.ForeignKey(
-        CodeBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="codes"
+        CodeBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="codes",
+        db_index=False,  # code_batch
     )
     issuer = models.ForeignKey(
         Enterprise,
@@ -103,7 +115,12 @@ class TraceCode(models.Model):
         verbose_name=_("issuer"),
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # code_registered_by
     )
     product_model = models.ForeignKey(
         ProductModel,
@@ -112,6 +129,7 @@ class TraceCode(models.Model):
         blank=True,
         related_name="trace_codes",
         verbose_name=_("product model"),
+        db_index=False,  # code_model_lot
     )
     gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
     lot = models.CharField(_("lot"), max_length=20, blank=True)
@@ -127,17 +145,33 @@ class TraceCode(models.Model):
         blank=True,
         related_name="held_codes",
         verbose_name=_("holder"),
+        db_index=False,  # code_holder_state
     )
     seller = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="sold_codes"
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sold_codes",
+        db_index=False,  # code_seller
     )
     sold_at = models.DateTimeField(null=True, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_index=False,  # code_parent
     )
     last_event_at = models.DateTimeField(null=True, blank=True)
     recall = models.ForeignKey(
-        "tracing.Recall", on_delete=models.PROTECT, null=True, blank=True, related_name="codes"
+        "tracing.Recall",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="codes",
+        db_index=False,  # code_recall
     )
 
     class Meta:
@@ -146,9 +180,13 @@ class TraceCode(models.Model):
         indexes = [
             models.Index(fields=["product_model", "lot"], name="code_model_lot"),
             models.Index(fields=["gtin", "lot"], name="code_gtin_lot"),
-            models.Index(fields=["batch"], name="code_batch"),
             models.Index(fields=["holder", "state"], name="code_holder_state"),
-            models.Index(fields=["parent"], name="code_parent"),
+            *(
+                models.Index(
+                    fields=[name], name=f"code_{name}", condition=Q(**{f"{name}__isnull": False})
+                )
+                for name in ("batch", "parent", "recall", "seller", "registered_by")
+            ),
         ]
 
     def __str__(self) -> str:

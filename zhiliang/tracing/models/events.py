@@ -47,11 +47,16 @@ class CaptureJob(models.Model):
 
 class TraceEvent(models.Model):
     """An EPCIS event. ``event_id`` is its eventID, or its CBV 2.0 hash when it came without
-    one (EPCIS 2.0: the server fills missing eventIDs), so capture is idempotent on either."""
+    one (EPCIS 2.0: the server fills missing eventIDs), so capture is idempotent on either.
+
+    Every index is paid for by every capture, so the table carries only those a query uses:
+    ``event_id`` is unique through a constraint (equality only: no pattern index beside it),
+    ``event_hash`` is read with its event and never searched, ``biz_location`` is compared
+    whole (EQ_bizLocation)."""
 
     id = models.BigAutoField(primary_key=True)
-    event_id = models.CharField(max_length=300, unique=True)
-    event_hash = models.CharField(max_length=64, db_index=True)  # hex SHA-256 of the pre-hash
+    event_id = models.CharField(max_length=300)  # unique: event_id_unique
+    event_hash = models.CharField(max_length=64)  # hex SHA-256 of the pre-hash
     event_type = models.CharField(max_length=40)
     action = models.CharField(max_length=8, blank=True)
     biz_step = models.CharField(max_length=200, blank=True)
@@ -60,7 +65,7 @@ class TraceEvent(models.Model):
     time_zone_offset = models.CharField(max_length=6)
     record_time = models.DateTimeField(default=timezone.now, db_index=True)
     read_point = models.CharField(max_length=300, blank=True)
-    biz_location = models.CharField(max_length=300, blank=True, db_index=True)
+    biz_location = models.CharField(max_length=300, blank=True)
     capture = models.ForeignKey(CaptureJob, on_delete=models.PROTECT, related_name="events")
     position = models.PositiveIntegerField(default=0)  # index in the job's ledger tree
     reporter = models.ForeignKey(
@@ -78,7 +83,11 @@ class TraceEvent(models.Model):
     class Meta:
         verbose_name = _("trace event")
         verbose_name_plural = _("trace events")
-        indexes = [models.Index(fields=["biz_step", "event_time"], name="event_step_time")]
+        indexes = [
+            models.Index(fields=["biz_step", "event_time"], name="event_step_time"),
+            models.Index(fields=["biz_location"], name="event_biz_location"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="event_id_unique")]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.biz_step} {self.event_time:%Y-%m-%d %H:%M}"
@@ -104,14 +113,23 @@ class EventCode(models.Model):
     The two foreign keys are not enforced by the database: links, events and codes are written
     together by capture alone, in one transaction, and a table distributed by code hash cannot
     check a key that lives on another shard; per link, the checks would also cost more than the
-    link itself."""
+    link itself. Neither key has an index of its own: the primary key begins with the code, and
+    ``event_code_event`` serves the event's links."""
 
     pk = models.CompositePrimaryKey("code", "event", "role")
     code = models.ForeignKey(
-        TraceCode, on_delete=models.PROTECT, related_name="event_links", db_constraint=False
+        TraceCode,
+        on_delete=models.PROTECT,
+        related_name="event_links",
+        db_constraint=False,
+        db_index=False,
     )
     event = models.ForeignKey(
-        TraceEvent, on_delete=models.PROTECT, related_name="code_links", db_constraint=False
+        TraceEvent,
+        on_delete=models.PROTECT,
+        related_name="code_links",
+        db_constraint=False,
+        db_index=False,
     )
     role = models.PositiveSmallIntegerField(choices=EventRole.choices)
     urn_form = models.BooleanField(default=False)

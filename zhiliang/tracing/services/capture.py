@@ -15,10 +15,14 @@ Whatever the channel (EPCIS REST, web form, Excel upload, demo), a capture goes 
    is written; with ``proceed`` the good events are captured and the job lists the others.
 4. Events, new codes, links and custody are written with one ledger entry for the job carrying
    the hash of each event (and their Merkle root), and one audit record, in one transaction.
+
+What a capture costs beyond storing its rows is kept per document, not per event: rows go to
+``bulk`` as plain tuples (never model instances), keys travel as text, the parties, code keys
+and custody outcomes of a document are worked out once each, and the cycle collector is paused
+for the transaction (``core.tracing.epcis.collector``).
 """
 
-import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -31,7 +35,8 @@ from zhiliang.accounts.roles import Role
 from zhiliang.common.audit import record_audit
 from zhiliang.core.tracing import custody as rules
 from zhiliang.core.tracing.epc import Epc
-from zhiliang.core.tracing.epcis.model import Document, EpcisProblem, Event
+from zhiliang.core.tracing.epcis import collector
+from zhiliang.core.tracing.epcis.model import Document, EpcisProblem, Event, Party
 from zhiliang.core.tracing.event_tree import events_root
 from zhiliang.ledger import services as ledger
 from zhiliang.registry.models import ProductModel
@@ -107,7 +112,7 @@ def capture(
 ) -> CaptureJob:
     """Capture a checked document; raise ``CaptureRefused`` when nothing may be captured."""
     try:
-        with transaction.atomic(durable=True):
+        with collector.paused(), transaction.atomic(durable=True):
             return capture_within(actor, document, behaviour, channel, document_sha256)
     except IntegrityError:
         # A concurrent capture wrote one of these events or codes first; the client retries.
@@ -156,13 +161,12 @@ def capture_within(
     )
     for key, (_epc, issuer) in plan.new_codes.items():
         book.add_new(key, issuer)
-    rows = _event_rows(actor, job, accepted, parties)
-    bulk.insert_objects(TraceEvent, EVENT_FIELDS, rows)
-    carried = _move(book, accepted, rows, parties, actor)
+    rows = _write_events(actor, job, accepted, parties)
+    carried = _move(book, rows, parties, actor)
     _create_codes(actor, plan, book)
-    _link(rows, accepted, carried)
-    book.save(skip=set(plan.new_codes))
-    hashes = [bytes.fromhex(r.event_hash) for r in rows]
+    _link(rows, carried)
+    book.save(skip=plan.new_codes.keys())
+    hashes = [bytes.fromhex(r.digest) for r in rows]
     root = events_root(hashes).hex() if hashes else ""
     body: dict[str, object] = {"capture": str(job.pk), "events": len(rows), "root": root}
     if len(rows) <= MAX_LISTED_HASHES:
@@ -269,21 +273,25 @@ def _is_party(event: Event, enterprise: int, parties: Parties) -> bool:
     return enterprise in named
 
 
-def _paths(event: Event) -> list[tuple[str, Epc]]:
-    found = [
-        (f"{name}.{i}", epc) for name, _r in _ROLES for i, epc in enumerate(getattr(event, name))
-    ]
+def _named(event: Event) -> Iterator[tuple[str, int, Epc]]:
+    """(list, position, EPC) of each code the event names; ``_path`` spells where it is."""
+    for name, _r in _ROLES:
+        for i, epc in enumerate(getattr(event, name)):
+            yield name, i, epc
     if event.parent is not None:
-        found.append(("parentID", event.parent))
-    return found
+        yield "parentID", -1, event.parent
 
 
-def _creates(event: Event, path: str) -> bool:
+def _path(name: str, i: int) -> str:
+    return name if i < 0 else f"{name}.{i}"
+
+
+def _creates(event: Event, name: str) -> bool:
     """Events that bring a code into being: commissioning (ObjectEvent ADD), or naming a new
     logistic unit as the parent of an aggregation."""
     if event.type == "ObjectEvent" and event.action == "ADD":
         return True
-    return event.type == "AggregationEvent" and event.action == "ADD" and path == "parentID"
+    return event.type == "AggregationEvent" and event.action == "ADD" and name == "parentID"
 
 
 _UNSET: Final = object()
@@ -293,16 +301,16 @@ def _check_codes(
     plan: _Plan, event: Event, book: custody.CustodyBook, parties: Parties, enterprise: int | None
 ) -> None:
     owning: object = _UNSET  # the event's owning party, resolved once if a new code needs it
-    for path, epc in _paths(event):
+    for name, i, epc in _named(event):
         key = key_of(epc)
         unit = book.units.get(key)
         if unit is None and key not in plan.new_codes:
             owner = parties.enterprise_of(epc)
-            if enterprise is not None and not (_creates(event, path) and owner == enterprise):
+            if enterprise is not None and not (_creates(event, name) and owner == enterprise):
                 plan.refuse(
                     403,
                     event,
-                    path,
+                    _path(name, i),
                     "unknown_code",
                     _(
                         "The code is not registered on the platform: issue or register it "
@@ -327,7 +335,7 @@ def _check_codes(
             plan.refuse(
                 409,
                 event,
-                path,
+                _path(name, i),
                 "already_commissioned",
                 _(
                     "This code was commissioned before; a code is never reused and a "
@@ -339,7 +347,7 @@ def _check_codes(
             plan.refuse(
                 403,
                 event,
-                path,
+                _path(name, i),
                 "code_not_yours",
                 _("Your enterprise neither issued nor holds this code."),
             )
@@ -367,8 +375,7 @@ CODE_FIELDS: Final = (
     "created_at",
     *custody.FIELDS,
 )
-EVENT_FIELDS: Final = (
-    "id",
+EVENT_FIELDS: Final = (  # the id is drawn from the sequence (bulk.insert_new)
     "event_id",
     "event_hash",
     "event_type",
@@ -397,16 +404,17 @@ def _create_codes(actor: Actor, plan: _Plan, book: custody.CustodyBook) -> None:
     gtins = {e.gtin for e, _o in plan.new_codes.values() if e.gtin}
     models = dict(ProductModel.objects.filter(gtin__in=gtins).values_list("gtin", "id"))
     origin = CodeOrigin.REGISTERED if actor.role in ENTERPRISE_ROLES else CodeOrigin.EXTERNAL
+    origin_value = str(origin)
     now = timezone.now()
     rows = []
     for key, (epc, issuer) in plan.new_codes.items():
         scheme, value = identity(epc)
         rows.append(
             (
-                uuid.UUID(key),
+                key,
                 scheme,
                 value,
-                str(origin),
+                origin_value,
                 issuer,
                 actor.user_id,
                 models.get(epc.gtin or ""),
@@ -420,44 +428,67 @@ def _create_codes(actor: Actor, plan: _Plan, book: custody.CustodyBook) -> None:
     bulk.insert(TraceCode, CODE_FIELDS, rows)
 
 
-def _event_rows(
+@dataclass(slots=True)
+class _Row:
+    """An accepted event as written: its new primary key and what custody needs of it."""
+
+    event: Event
+    pk: int
+    digest: str
+    source: int | None
+    destination: int | None
+
+
+def _write_events(
     actor: Actor, job: CaptureJob, events: Sequence[Event], parties: Parties
-) -> list[TraceEvent]:
-    """The events' rows, ids drawn in advance where the database allows, not yet written."""
-    ids = bulk.allocate_ids(TraceEvent, len(events))
+) -> list[_Row]:
+    """Write the events' rows (plain tuples, not model instances) and return them with their
+    new ids. The body is the event as received, with the eventID filled in when it had none."""
     now = timezone.now()
-    rows = []
+    capture_id = str(job.pk)
+    values = []
+    found = []
     for position, event in enumerate(events):
-        body = dict(event.raw)
-        body.setdefault("eventID", event.identity)
-        rows.append(
-            TraceEvent(
-                id=ids[position] if ids else None,
-                event_id=event.identity,
-                event_hash=_hex(event.hash),
-                event_type=event.type,
-                action=event.action or "",
-                biz_step=event.biz_step or "",
-                disposition=event.disposition or "",
-                event_time=event.event_time,
-                time_zone_offset=event.time_zone_offset,
-                record_time=now,
-                read_point=canonical_location(event.read_point) if event.read_point else "",
-                biz_location=canonical_location(event.biz_location) if event.biz_location else "",
-                capture=job,
-                position=position,
-                reporter_id=actor.enterprise_id,
-                source_id=_party(event, "sources", parties),
-                destination_id=_party(event, "destinations", parties),
-                epc_classes="\n".join(q.epc_class.canonical for q in event.quantities),
-                body=body,
+        raw = event.raw
+        identity_ = event.identity
+        body = raw if "eventID" in raw else {**raw, "eventID": identity_}
+        digest = _hex(event.hash)
+        source = _party(event.sources, parties)
+        destination = _party(event.destinations, parties)
+        found.append((event, digest, source, destination))
+        values.append(
+            (
+                identity_,
+                digest,
+                event.type,
+                event.action or "",
+                event.biz_step or "",
+                event.disposition or "",
+                event.event_time,
+                event.time_zone_offset,
+                now,
+                _location(event.read_point),
+                _location(event.biz_location),
+                capture_id,
+                position,
+                actor.enterprise_id,
+                source,
+                destination,
+                "\n".join(q.epc_class.canonical for q in event.quantities),
+                body,
             )
         )
-    return rows
+    ids = bulk.insert_new(TraceEvent, EVENT_FIELDS, values)
+    return [_Row(e, pk, d, s, t) for pk, (e, d, s, t) in zip(ids, found, strict=True)]
 
 
-def _party(event: Event, side: str, parties: Parties) -> int | None:
-    entries = getattr(event, side)
+def _location(uri: str | None) -> str:
+    return canonical_location(uri) if uri else ""
+
+
+def _party(entries: Sequence[Party], parties: Parties) -> int | None:
+    if not entries:
+        return None
     for kind in ("possessing_party", "owning_party", "location"):
         for entry in entries:
             if entry.type == kind and (found := parties.enterprise_of(entry.id)) is not None:
@@ -465,48 +496,43 @@ def _party(event: Event, side: str, parties: Parties) -> int | None:
     return None
 
 
-def _link(
-    rows: Sequence[TraceEvent], events: Sequence[Event], carried: dict[int, list[str]]
-) -> None:
+def _link(rows: Sequence[_Row], carried: dict[int, list[str]]) -> None:
     links: dict[tuple[str, int, int], bool] = {}
     for event_pk, keys in carried.items():
         for key in keys:
             links[(key, event_pk, EventRole.CARRIED)] = False
-    for row, event in zip(rows, events, strict=True):
-        named = [(epc, role) for name, role in _ROLES for epc in getattr(event, name)]
+    for row in rows:
+        event, pk = row.event, row.pk
+        for name, role in _ROLES:
+            for epc in getattr(event, name):
+                links[(key_of(epc), pk, role)] = epc.urn_form
         if event.parent is not None:
-            named.append((event.parent, EventRole.PARENT))
-        for epc, role in named:
-            links[(key_of(epc), row.pk, role)] = epc.urn_form
+            links[(key_of(event.parent), pk, EventRole.PARENT)] = event.parent.urn_form
     bulk.insert(
         EventCode,
         ("code_id", "event_id", "role", "urn_form"),
-        ((uuid.UUID(k), e, r, urn) for (k, e, r), urn in links.items()),
+        ((k, e, int(r), urn) for (k, e, r), urn in links.items()),
     )
 
 
 def _move(
-    book: custody.CustodyBook,
-    events: Sequence[Event],
-    rows: Sequence[TraceEvent],
-    parties: Parties,
-    actor: Actor,
+    book: custody.CustodyBook, rows: Sequence[_Row], parties: Parties, actor: Actor
 ) -> dict[int, list[str]]:
     """Apply the events in time order; returns, per event, the units it moved inside the
     logistic units it named (their history links)."""
     carried: dict[int, list[str]] = {}
-    ordered = sorted(zip(events, rows, strict=True), key=lambda pair: pair[0].event_time)
-    for event, row in ordered:
-        capturer = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
+    capturer = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
+    for row in sorted(rows, key=lambda r: r.event.event_time):
+        event = row.event
         move = rules.Movement(
             at=event.event_time,
             event_type=event.type,
             action=event.action,
             biz_step=event.biz_step,
             disposition=event.disposition,
-            capturer=capturer or parties.enterprise_at(event.biz_location) or row.source_id,
-            source=row.source_id,
-            destination=row.destination_id,
+            capturer=capturer or parties.enterprise_at(event.biz_location) or row.source,
+            source=row.source,
+            destination=row.destination,
             parent=key_of(event.parent) if event.parent is not None else None,
         )
         moved: list[str] = []

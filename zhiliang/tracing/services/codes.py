@@ -53,17 +53,26 @@ ISSUABLE: Final = (Scheme.GS1, Scheme.DIC, Scheme.CCC)
 
 def identity(epc: Epc) -> tuple[str, str]:
     """(scheme, canonical value) of an identifier: what ``code_key`` hashes."""
-    if epc.scheme == Scheme.GS1 and epc.canonical.startswith(CANONICAL_HOST):
-        return Scheme.GS1, epc.canonical[len(CANONICAL_HOST) :]
-    if epc.scheme in (Scheme.ECODE, Scheme.DIC, Scheme.CCC):
-        return epc.scheme, epc.canonical.rsplit(":", 1)[1]
-    return Scheme.URI, epc.canonical
+    return _identity(epc.scheme, epc.canonical)
 
 
-@lru_cache(maxsize=65536)
+def _identity(scheme: str, canonical: str) -> tuple[str, str]:
+    if scheme == Scheme.GS1 and canonical.startswith(CANONICAL_HOST):
+        return Scheme.GS1, canonical[len(CANONICAL_HOST) :]
+    if scheme in (Scheme.ECODE, Scheme.DIC, Scheme.CCC):
+        return scheme, canonical.rsplit(":", 1)[1]
+    return Scheme.URI, canonical
+
+
 def key_of(epc: Epc) -> str:
-    scheme, value = identity(epc)
-    return str(code_key(scheme, value))
+    """The primary key of a code as text; cached by the identifier's canonical spelling (cheaper
+    to look up than the whole identifier value)."""
+    return _key_of(epc.scheme, epc.canonical)
+
+
+@lru_cache(maxsize=262144)
+def _key_of(scheme: str, canonical: str) -> str:
+    return str(code_key(*_identity(scheme, canonical)))
 
 
 def uri_of(code: TraceCode) -> str:

@@ -5,11 +5,14 @@ shipping a pallet moves every battery on it. Rows are locked in primary-key orde
 read (two captures touching the same codes take turns instead of losing an update), changed in
 memory in event-time order, and written back grouped by their new state, so commissioning a
 hundred thousand units is a handful of UPDATE statements rather than one per unit.
+
+Keys travel as text (the UUID's canonical spelling) and PostgreSQL casts them; the units an
+event names mostly share their custody before it, so each event's outcome is worked out once
+per distinct custody and reused for the rest of its units.
 """
 
-import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final, cast
@@ -17,33 +20,36 @@ from typing import Any, Final, cast
 from django.db import connection
 
 from zhiliang.core.tracing import custody as rules
+from zhiliang.tracing import bulk
 from zhiliang.tracing.models import CustodyState, TraceCode
 
 LOCK_CHUNK: Final = 5000
 _STATE: Final = {
-    rules.HELD: CustodyState.HELD,
-    rules.IN_TRANSIT: CustodyState.IN_TRANSIT,
-    rules.SOLD: CustodyState.SOLD,
-    rules.DESTROYED: CustodyState.DESTROYED,
+    rules.HELD: CustodyState.HELD.value,
+    rules.IN_TRANSIT: CustodyState.IN_TRANSIT.value,
+    rules.SOLD: CustodyState.SOLD.value,
+    rules.DESTROYED: CustodyState.DESTROYED.value,
 }
+_NEW: Final = CustodyState.NEW.value
+_NOBODY: Final = rules.Custody()
 FIELDS: Final = ("holder_id", "state", "seller_id", "sold_at", "parent_id", "last_event_at")
 _FIELDS: Final = FIELDS
 
 
 _Row = tuple[
-    uuid.UUID,
+    str,
     int | None,
     str,
     int | None,
     datetime | None,
-    uuid.UUID | None,
+    str | None,
     datetime | None,
     int | None,
     bool,
 ]  # pk, holder, state, seller, sold_at, parent, last_event_at, issuer, is_logistic_unit
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     custody: rules.Custody
     fresh: bool  # never commissioned: state NEW until an event says otherwise
@@ -57,36 +63,33 @@ class CustodyBook:
     def __init__(self, keys: Iterable[str]) -> None:
         self.units: dict[str, Unit] = {}
         self.children: dict[str, set[str]] = defaultdict(set)
+        self._move: rules.Movement | None = None  # the movement the outcomes below are of
+        self._outcomes: dict[tuple[rules.Custody, bool], rules.Custody] = {}
         self._load(sorted(set(keys)))
 
     def _load(self, keys: list[str]) -> None:
         pending = keys
         while pending:
             found = _locked_rows(pending)
-            for pk, holder, state, seller, sold_at, parent, last, issuer, _unit in found:
-                key = str(pk)
-                self.units[key] = Unit(
-                    rules.Custody(
-                        holder,
-                        _core_state(state),
-                        seller,
-                        sold_at,
-                        str(parent) if parent else None,
-                        last,
-                    ),
-                    fresh=state == CustodyState.NEW,
-                    issuer=issuer,
-                )
+            alike: dict[tuple[object, ...], rules.Custody] = {}  # units mostly share custody
+            for key, holder, state, seller, sold_at, parent, last, issuer, _unit in found:
+                values = (holder, state, seller, sold_at, parent, last)
+                custody = alike.get(values)
+                if custody is None:
+                    custody = alike[values] = rules.Custody(
+                        holder, _core_state(state), seller, sold_at, parent, last
+                    )
+                self.units[key] = Unit(custody, fresh=state == _NEW, issuer=issuer)
                 if parent:
-                    self.children[str(parent)].add(key)
+                    self.children[parent].add(key)
             # units packed in these codes, which their events move too
             logistic = [r[0] for r in found if r[8]]
             packed = _children_of(logistic) if logistic else []
-            pending = sorted({str(p) for p in packed} - self.units.keys())
+            pending = sorted(set(packed) - self.units.keys())
 
     def add_new(self, key: str, issuer: int | None) -> None:
         if key not in self.units:
-            self.units[key] = Unit(rules.Custody(), fresh=True, issuer=issuer)
+            self.units[key] = Unit(_NOBODY, fresh=True, issuer=issuer)
 
     def apply(self, key: str, move: rules.Movement) -> list[str]:
         """The event named this code: move it, and what is packed in it (returned)."""
@@ -98,16 +101,29 @@ class CustodyBook:
             # the pallet itself: an aggregation is not a movement of the pallet
             after = rules.apply(before, replace(move, event_type="ObjectEvent", action="OBSERVE"))
         else:
-            after = rules.apply(before, move)
+            after = self._outcome(before, move, as_child=False)
         self._set(key, unit, after, before)
-        if move.event_type != "ObjectEvent":
+        if move.event_type != "ObjectEvent" or key not in self.children:
             return []
         carried = self._descendants(key)
         for child in carried:
             child_unit = self.units[child]
-            moved = rules.apply(child_unit.custody, move, as_child=True)
+            moved = self._outcome(child_unit.custody, move, as_child=True)
             self._set(child, child_unit, moved, child_unit.custody)
         return carried
+
+    def _outcome(
+        self, before: rules.Custody, move: rules.Movement, *, as_child: bool
+    ) -> rules.Custody:
+        """``rules.apply``, once per distinct custody for the units of one movement."""
+        if move is not self._move:
+            self._move, self._outcomes = move, {}
+        found = self._outcomes.get((before, as_child))
+        if found is None:
+            found = self._outcomes[(before, as_child)] = rules.apply(
+                before, move, as_child=as_child
+            )
+        return found
 
     def unpack_all(self, parent: str, at: datetime) -> None:
         """An AggregationEvent DELETE without childEPCs empties the whole logistic unit."""
@@ -146,7 +162,7 @@ class CustodyBook:
     def changed(self) -> list[str]:
         return [key for key, unit in self.units.items() if unit.changed]
 
-    def save(self, skip: set[str] | frozenset[str] = frozenset()) -> int:
+    def save(self, skip: Collection[str] = frozenset()) -> int:
         """Write the changed custody of existing codes (``skip``: the ones created with it)."""
         groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for key, unit in self.units.items():
@@ -165,7 +181,7 @@ class CustodyBook:
 
 
 _COLUMNS: Final = (
-    "id, holder_id, state, seller_id, sold_at, parent_id, last_event_at, issuer_id, "
+    "id::text, holder_id, state, seller_id, sold_at, parent_id::text, last_event_at, issuer_id, "
     "is_logistic_unit"
 )
 
@@ -176,9 +192,9 @@ def _locked_rows(keys: list[str]) -> list[_Row]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {_COLUMNS} FROM tracing_tracecode WHERE id = ANY(%s) "  # noqa: S608
-                "ORDER BY id FOR NO KEY UPDATE",
-                [[uuid.UUID(k) for k in keys]],
+                f"SELECT {_COLUMNS} FROM tracing_tracecode "  # noqa: S608
+                "WHERE id = ANY(string_to_array(%s, ',')::uuid[]) ORDER BY id FOR NO KEY UPDATE",
+                [bulk.uuids(keys)],
             )
             return cast(list[_Row], cursor.fetchall())
     found: list[_Row] = []
@@ -189,16 +205,24 @@ def _locked_rows(keys: list[str]) -> list[_Row]:
             .order_by("pk")
             .values_list("pk", *_FIELDS, "issuer_id", "is_logistic_unit")
         )
-        found.extend(rows)
+        found.extend(
+            (str(pk), h, st, se, so, str(pa) if pa else None, la, i, u)
+            for pk, h, st, se, so, pa, la, i, u in rows
+        )
     return found
 
 
-def _children_of(parents: list[uuid.UUID]) -> list[uuid.UUID]:
+def _children_of(parents: list[str]) -> list[str]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM tracing_tracecode WHERE parent_id = ANY(%s)", [parents])
+            cursor.execute(
+                "SELECT id::text FROM tracing_tracecode "
+                "WHERE parent_id = ANY(string_to_array(%s, ',')::uuid[])",
+                [bulk.uuids(parents)],
+            )
             return [row[0] for row in cursor.fetchall()]
-    return list(TraceCode.objects.filter(parent_id__in=parents).values_list("pk", flat=True))
+    found = TraceCode.objects.filter(parent_id__in=parents).values_list("pk", flat=True)
+    return [str(pk) for pk in found]
 
 
 def _update(keys: list[str], values: tuple[object, ...]) -> None:
@@ -206,8 +230,9 @@ def _update(keys: list[str], values: tuple[object, ...]) -> None:
         assignments = ", ".join(f"{f} = %s" for f in _FIELDS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE tracing_tracecode SET {assignments} WHERE id = ANY(%s)",  # noqa: S608
-                [*cast(tuple[Any, ...], values), [uuid.UUID(k) for k in keys]],
+                f"UPDATE tracing_tracecode SET {assignments} "  # noqa: S608
+                "WHERE id = ANY(string_to_array(%s, ',')::uuid[])",
+                [*cast(tuple[Any, ...], values), bulk.uuids(keys)],
             )
         return
     update = dict(zip(_FIELDS, values, strict=True))
@@ -215,15 +240,18 @@ def _update(keys: list[str], values: tuple[object, ...]) -> None:
         TraceCode.objects.filter(pk__in=keys[start : start + LOCK_CHUNK]).update(**update)
 
 
+_CORE_STATE: Final = {
+    CustodyState.IN_TRANSIT.value: rules.IN_TRANSIT,
+    CustodyState.SOLD.value: rules.SOLD,
+    CustodyState.DESTROYED.value: rules.DESTROYED,
+}
+
+
 def _core_state(state: str) -> str:
-    return {
-        CustodyState.IN_TRANSIT: rules.IN_TRANSIT,
-        CustodyState.SOLD: rules.SOLD,
-        CustodyState.DESTROYED: rules.DESTROYED,
-    }.get(CustodyState(state), rules.HELD)
+    return _CORE_STATE.get(state, rules.HELD)  # new and held: held
 
 
 def _row(unit: Unit) -> tuple[object, ...]:
     c = unit.custody
-    state = CustodyState.NEW if unit.fresh else _STATE[c.state]
-    return (c.holder, state.value, c.seller, c.sold_at, c.parent, c.last_event_at)
+    state = _NEW if unit.fresh else _STATE[c.state]
+    return (c.holder, state, c.seller, c.sold_at, c.parent, c.last_event_at)

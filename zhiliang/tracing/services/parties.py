@@ -4,7 +4,8 @@ A party or location is an enterprise when it is written with the enterprise's cr
 (``urn:zhiliang:party:<USCC>``) or with a GLN (PGLN, SGLN, Digital Link 414/417) under a GS1
 company prefix the enterprise registered; a GTIN or SSCC belongs to the holder of its company
 prefix. GS1 company prefixes are 6 to 12 digits and never nest, so trying every length finds at
-most one holder. Lookups are cached for the length of one capture.
+most one holder. Lookups are cached for the length of one capture, down to the holder of
+each GS1 number (a document names thousands of units under one or two company prefixes).
 """
 
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ class Parties:
     def __init__(self) -> None:
         self._prefixes: dict[str, int | None] = {}
         self._credit: dict[str, int | None] = {}
+        self._holders: dict[str, int | None] = {}  # GS1 number → holder of its prefix
 
     def preload(self, epcs: Iterable[Epc]) -> None:
         """Resolve many identifiers in two queries instead of one each."""
@@ -50,11 +52,14 @@ class Parties:
         number = _gs1_number(epc)
         if not number:
             return None
+        if number in self._holders:
+            return self._holders[number]
         if any(number[:k] not in self._prefixes for k in PREFIX_LENGTHS):
             self.preload([epc])
-        return next(
+        found = self._holders[number] = next(
             (e for k in PREFIX_LENGTHS if (e := self._prefixes.get(number[:k])) is not None), None
         )
+        return found
 
     def enterprise_at(self, uri: str | None) -> int | None:
         """The enterprise a readPoint or bizLocation URI stands for, if any."""

@@ -18,6 +18,7 @@ change what happened.
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, timedelta
+from functools import lru_cache
 from typing import Final
 
 from zhiliang.core.identifiers import InvalidIdentifier
@@ -99,45 +100,12 @@ class Hasher:
 
     def prehash(self, event: JsonObject) -> str:
         parts = [f"eventType={_text(event.get('type'))}"]
-        parts.append(self._time("eventTime", event.get("eventTime")))
-        parts.append(self._plain("eventTimeZoneOffset", event.get("eventTimeZoneOffset")))
-        parts.append(self._values("certificationInfo", event.get("certificationInfo")))
-        parts.append(self._values("parentID", event.get("parentID")))
-        for name in _EPC_LISTS:
-            parts.append(self._epc_list(name, event.get(name)))
-        for name in _QUANTITY_LISTS:
-            parts.append(self._quantity_list(name, event.get(name)))
-        parts.append(self._epc_list("outputEPCList", event.get("outputEPCList")))
-        parts.append(self._quantity_list("outputQuantityList", event.get("outputQuantityList")))
-        parts.append(self._plain("action", event.get("action")))
-        parts.append(self._values("transformationID", event.get("transformationID")))
-        parts.append(self._vocab("bizStep", "bizStep", event.get("bizStep")))
-        parts.append(self._vocab("disposition", "disposition", event.get("disposition")))
-        parts.append(self._persistent(event.get("persistentDisposition")))
-        parts.append(self._place("readPoint", event.get("readPoint")))
-        parts.append(self._place("bizLocation", event.get("bizLocation")))
-        parts.append(self._sensors(event.get("sensorElementList")))
-        ordered = {
-            "eventTime",
-            "eventTimeZoneOffset",
-            "certificationInfo",
-            "parentID",
-            *_EPC_LISTS,
-            *_QUANTITY_LISTS,
-            "outputEPCList",
-            "outputQuantityList",
-            "action",
-            "transformationID",
-            "bizStep",
-            "disposition",
-            "persistentDisposition",
-            "readPoint",
-            "bizLocation",
-            "sensorElementList",
-        }
+        for name, write in _FIELD_ORDER:  # a field the event lacks writes nothing: skip it
+            if name in event:
+                parts.append(write(self, name, event[name]))
         rest = []
         for key, value in event.items():
-            if key in ordered or key in _NOT_HASHED:
+            if key in _ORDERED or key in _NOT_HASHED:
                 continue
             if key in _LISTS_OF_PAIRS:
                 rest.append(self._pairs(key, value))
@@ -155,24 +123,14 @@ class Hasher:
             return known
         if len(self._seen) > 100_000:
             self._seen.clear()
-        found = self._seen[value] = self._canonicalise(value)
+        if value.startswith(("http://", "https://")):  # no CURIE: the same in every document
+            found = self._seen[value] = _web_canonical(value)
+        else:
+            found = self._seen[value] = self._canonicalise(value)
         return found
 
     def _canonicalise(self, value: str) -> str:
-        value = value.strip()
-        for urn, web in URN_TO_WEB:
-            if value.startswith(urn):
-                return web + value[len(urn) :]
-        number = _number(value)
-        if number is not None:
-            return number
-        if "." in value or value.startswith(("http://", "https://")):
-            try:
-                epc = parse_epc(value)
-            except InvalidIdentifier:
-                epc = None
-            if epc is not None and epc.is_gs1 and not epc.canonical.startswith("urn:"):
-                return epc.canonical
+        value = _canonical_value(value)
         prefix, colon, local = value.partition(":")
         if colon and prefix in self.prefixes and not local.startswith("//"):
             return self.prefixes[prefix] + local
@@ -185,6 +143,8 @@ class Hasher:
         return key
 
     def _scalar(self, value: Json) -> str:
+        if type(value) is str:
+            return self._canonical(value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if is_number(value):
@@ -202,7 +162,7 @@ class Hasher:
         return "".join(sorted(f"{name}={self._scalar(v)}" for v in items if v not in ("", None)))
 
     def _time(self, name: str, value: Json) -> str:
-        return f"{name}={utc_millis(_text(value))}" if value else ""
+        return f"{name}={_utc_millis(_text(value))}" if value else ""
 
     def _vocab(self, name: str, kind: str, value: Json) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -212,7 +172,7 @@ class Hasher:
     def _epc_list(self, name: str, value: Json) -> str:
         if not isinstance(value, list) or not value:
             return ""
-        return name + "".join(sorted(f"epc={self._scalar(v)}" for v in value))
+        return name + "".join(sorted(["epc=" + self._scalar(v) for v in value]))
 
     def _quantity_list(self, name: str, value: Json) -> str:
         if not isinstance(value, list) or not value:
@@ -334,6 +294,36 @@ def utc_millis(value: str) -> str:
     return f"{at:%Y-%m-%dT%H:%M:%S}.{at.microsecond // 1000:03d}Z"
 
 
+_utc_millis: Final = lru_cache(maxsize=4096)(utc_millis)
+"""The events of a document mostly share a handful of times."""
+
+
+def _canonical_value(value: str) -> str:
+    """What ``Hasher._canonical`` makes of a value before CURIEs are expanded."""
+    value = value.strip()
+    for urn, web in URN_TO_WEB:
+        if value.startswith(urn):
+            return web + value[len(urn) :]
+    number = _number(value)
+    if number is not None:
+        return number
+    if "." in value or value.startswith(("http://", "https://")):
+        try:
+            epc = parse_epc(value)
+        except InvalidIdentifier:
+            epc = None
+        if epc is not None and epc.is_gs1 and not epc.canonical.startswith("urn:"):
+            return epc.canonical
+    return value
+
+
+@lru_cache(maxsize=131072)
+def _web_canonical(value: str) -> str:
+    """``_canonical_value`` of an http(s) URI, which no document prefix changes (shared by all
+    documents: the codes a document ships were usually hashed when they were commissioned)."""
+    return _canonical_value(value)
+
+
 def _text(value: Json) -> str:
     if value is None:
         return ""
@@ -362,5 +352,27 @@ def _format_number(number: float | int) -> str:
         return str(int(number))
     return repr(number)
 
+
+_Write = Callable[[Hasher, str, Json], str]
+_FIELD_ORDER: Final[tuple[tuple[str, _Write], ...]] = (
+    ("eventTime", Hasher._time),
+    ("eventTimeZoneOffset", Hasher._plain),
+    ("certificationInfo", Hasher._values),
+    ("parentID", Hasher._values),
+    *((name, Hasher._epc_list) for name in _EPC_LISTS),
+    *((name, Hasher._quantity_list) for name in _QUANTITY_LISTS),
+    ("outputEPCList", Hasher._epc_list),
+    ("outputQuantityList", Hasher._quantity_list),
+    ("action", Hasher._plain),
+    ("transformationID", Hasher._values),
+    ("bizStep", lambda h, name, value: h._vocab(name, name, value)),
+    ("disposition", lambda h, name, value: h._vocab(name, name, value)),
+    ("persistentDisposition", lambda h, _name, value: h._persistent(value)),
+    ("readPoint", Hasher._place),
+    ("bizLocation", Hasher._place),
+    ("sensorElementList", lambda h, _name, value: h._sensors(value)),
+)
+"""The standard fields in the canonical property order, each with how it is written."""
+_ORDERED: Final = frozenset(name for name, _write in _FIELD_ORDER)
 
 Hash = Callable[[JsonObject], str]

@@ -16,6 +16,9 @@ cannot see what the standard also requires:
 
 ``parse_document`` returns a ``Document`` whose events carry their canonical hash; anything wrong
 raises ``EpcisInvalid`` listing each problem with the event's position, its eventID and the field.
+The checks cost little per event: identifiers, URIs and times recur across a document and its
+neighbours and are parsed once (cached), a list item's path is spelled only to name a problem,
+and the cycle collector is paused while a document is read (``collector``).
 """
 
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -26,6 +29,7 @@ from typing import Final
 from zhiliang.core.identifiers import InvalidIdentifier
 from zhiliang.core.tracing import cbv
 from zhiliang.core.tracing.epc import Epc, Kind, parse_epc
+from zhiliang.core.tracing.epcis import collector
 from zhiliang.core.tracing.epcis.hashing import Hasher
 from zhiliang.core.tracing.epcis.jsontypes import Json, JsonObject, is_number
 from zhiliang.core.tracing.epcis.model import (
@@ -75,6 +79,7 @@ _FIELDS: Final[Mapping[str, frozenset[str]]] = {
          "sensorElementList"}
     ),
 }  # fmt: skip
+_ALLOWED: Final = {kind: _COMMON | fields for kind, fields in _FIELDS.items()}
 _DOCUMENT_FIELDS: Final = frozenset(
     {"@context", "id", "type", "schemaVersion", "creationDate", "instanceIdentifier", "sender",
      "receiver", "epcisHeader", "epcisBody"}
@@ -125,8 +130,33 @@ def _epc(uri: str) -> Epc:
     return parse_epc(uri)
 
 
+_INSTANCE_KINDS: Final = (Kind.INSTANCE, Kind.OTHER)
+
+
+def _good_instance(value: Json) -> Epc | None:
+    """The EPC of a list item that passes every check of ``_Checker._instance``, or None (the
+    checker then finds the problem and names its path): most items pass, and the path of each
+    is only needed to name a problem."""
+    if type(value) is not str or not is_uri(value):
+        return None
+    try:
+        epc = _epc(value)
+    except InvalidIdentifier:
+        return None
+    return epc if epc.kind in _INSTANCE_KINDS else None
+
+
+_parse_time: Final = lru_cache(maxsize=4096)(parse_datetime)
+"""The events of a document mostly share a handful of times (the result is immutable)."""
+
+
 def parse_document(data: Json) -> Document:
     """Check an EPCISDocument or EPCISQueryDocument; raise ``EpcisInvalid`` if anything is wrong."""
+    with collector.paused():
+        return _parse_document(data)
+
+
+def _parse_document(data: Json) -> Document:
     check = _Checker()
     if not isinstance(data, Mapping):
         check.problem(None, None, "", "not_an_object", "An EPCIS document is a JSON object.")
@@ -397,7 +427,7 @@ class _Checker:
             )
             return None
         if known:
-            self._names(raw, _COMMON | _FIELDS[kind], "")
+            self._names(raw, _ALLOWED[kind], "")
         event_time = self._common(raw)
         fields = self._fields(raw, kind) if known else {}
         if len(self.problems) > before or event_time is None:
@@ -614,7 +644,7 @@ class _Checker:
         return found
 
     def _time(self, path: str, value: Json) -> datetime | None:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
+        parsed = _parse_time(value) if isinstance(value, str) else None
         if parsed is None:
             self._p(
                 path,
@@ -745,7 +775,11 @@ class _Checker:
         if not isinstance(value, list):
             self._p(path, "wrong_type", f"{path} is a list of EPCs.")
             return ()
-        found = [e for i, item in enumerate(value) if (e := self._instance(f"{path}.{i}", item))]
+        found = []
+        for i, item in enumerate(value):
+            epc = _good_instance(item) or self._instance(f"{path}.{i}", item)
+            if epc is not None:
+                found.append(epc)
         if unique and len({e.written for e in found}) != len(found):
             self._p(path, "duplicate", f"{path} names an EPC twice.")
         return tuple(found)
