@@ -29,6 +29,9 @@ def _plain_settings(settings, tmp_path) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
+    # Each scan written at once, in the test's transaction (the batched journal has its own
+    # tests in zhiliang/tracing/tests/test_scan_journal.py).
+    settings.TRACING_SCAN_FLUSH_SECONDS = 0
 
 
 @pytest.fixture

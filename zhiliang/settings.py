@@ -130,6 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # The statements every scan runs are prepared once per connection (psycopg's
+    # prepare_threshold); behind a pooler that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21) set ZHILIANG_DB_PREPARE_THRESHOLD to an empty value.
+    _threshold = os.environ.get("ZHILIANG_DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_threshold) if _threshold else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -262,3 +270,7 @@ API_TOKEN_DEFAULT_DAYS = int(os.environ.get("ZHILIANG_API_TOKEN_DAYS", "365"))
 SHARED_DIR = Path(os.environ.get("ZHILIANG_SHARED", BASE_DIR.parent / "shared"))
 
 SITE_NAME = _("Zhiliang · product quality regulation platform")
+
+# Scans are written in batches every this many seconds per app process (0: each at once);
+# see zhiliang/tracing/services/scan_journal.py.
+TRACING_SCAN_FLUSH_SECONDS = float(os.environ.get("ZHILIANG_SCAN_FLUSH_SECONDS", "0.25"))

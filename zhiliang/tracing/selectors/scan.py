@@ -7,13 +7,15 @@ code clears it. What depends on this scan (status, clone warning, confirm-receip
 the view from ``services.scans``.
 """
 
+import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Final
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -30,6 +32,7 @@ from zhiliang.tracing.models import (
     EventCode,
     EventRole,
     RecallStatus,
+    Scan,
     TraceCode,
     TraceEvent,
     code_key,
@@ -61,24 +64,73 @@ _RELATED: Final = (
 def find(scheme: str, value: str) -> Found:
     """The code a scanned text names, by its key (no index on the text is needed): one
     prepared statement on the code's row alone, the rest of the card comes from the cache."""
+    return find_for_scan(scheme, value, with_points=False)[0]
+
+
+Point = tuple[datetime, float, float, str | None]  # time, lat, lng, region code
+"""A recorded scan with a position, as clone detection compares them."""
+
+
+def find_for_scan(
+    scheme: str, value: str, *, with_points: bool = True
+) -> tuple[Found, list[Point]]:
+    """The code and its most recent scans that carry a position, newest first, in one
+    statement: the code's row by its key and, beside it, the scans by the ``(code, at)`` index
+    (``RECENT_SCANS`` at most)."""
     key = code_key(scheme, value)
-    with connection.cursor() as cursor:
-        cursor.execute(_find_sql(), [_KEY_FIELD.get_db_prep_value(key, connection)])
-        row = cursor.fetchone()
-    code = None
-    if row is not None:
-        values = []
-        for value_, converters in zip(row, _converters(), strict=True):
-            for convert, expression in converters:
-                value_ = convert(value_, expression, connection)
-            values.append(value_)
-        code = TraceCode.from_db(connection.alias, _ATTNAMES, values)
-    return Found(code, scheme, value)
+    sql = _find_sql(with_points)
+    params = [_KEY_FIELD.get_db_prep_value(key, connection)]
+    if connection.vendor == "postgresql":
+        row = _prepared_row(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    if row is None:
+        return Found(None, scheme, value), []
+    values = []
+    for value_, converters in zip(row, _converters(), strict=False):
+        for convert, expression in converters:
+            value_ = convert(value_, expression, connection)
+        values.append(value_)
+    code = TraceCode.from_db(connection.alias, _ATTNAMES, values)
+    points = _points(row[len(_ATTNAMES)]) if with_points else []
+    return Found(code, scheme, value), points
 
 
+def _prepared_row(sql: str, params: list[Any]) -> Any:
+    """One row by a statement PostgreSQL parses and plans once per connection (server-side
+    binding; Django's own cursors bind on the client and are planned on every call). Falls back
+    to Django's cursor where the connection does not keep prepared statements."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()
+
+
+def _points(found: Any) -> list[Point]:
+    if found is None:
+        return []
+    if isinstance(found, str):  # SQLite hands JSON back as text
+        found = json.loads(found)
+    points = []
+    for at, lat, lng, region in found:
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:  # SQLite keeps UTC without an offset
+            moment = moment.replace(tzinfo=UTC)
+        points.append((moment, float(lat), float(lng), region))
+    return points
+
+
+RECENT_SCANS: Final = 50
 _KEY_FIELD: Final = TraceCode._meta.pk
 _ATTNAMES: Final = [f.attname for f in TraceCode._meta.concrete_fields]
-_FIND: dict[str, str] = {}
+_FIND: dict[tuple[str, bool], str] = {}
 
 
 _CONVERTERS: dict[str, list[list[tuple[Any, Any]]]] = {}
@@ -99,14 +151,26 @@ def _converters() -> list[list[tuple[Any, Any]]]:
     return found
 
 
-def _find_sql() -> str:
-    sql = _FIND.get(connection.vendor)
+def _find_sql(with_points: bool) -> str:
+    sql = _FIND.get((connection.vendor, with_points))
     if sql is None:
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in TraceCode._meta.concrete_fields)
-        table = quote(TraceCode._meta.db_table)
-        sql = _FIND[connection.vendor] = (
-            f"SELECT {columns} FROM {table} WHERE {quote(_KEY_FIELD.column)} = %s"  # noqa: S608
+        q = connection.ops.quote_name
+        columns = ", ".join("c." + q(f.column) for f in TraceCode._meta.concrete_fields)
+        if with_points:
+            if connection.vendor == "postgresql":
+                aggregate = "json_agg(json_build_array(s.at, s.lat, s.lng, r.code))"
+            else:
+                aggregate = "json_group_array(json_array(s.at, s.lat, s.lng, r.code))"
+            columns += (  # names from the models, the values are parameters
+                f", (SELECT {aggregate} FROM (SELECT {q('at')} AS at, {q('lat')} AS lat, "  # noqa: S608
+                f"{q('lng')} AS lng, {q('region_id')} AS region_id "
+                f"FROM {q(Scan._meta.db_table)} WHERE {q('code_id')} = c.{q(_KEY_FIELD.column)} "
+                f"AND {q('lat')} IS NOT NULL ORDER BY {q('at')} DESC LIMIT {RECENT_SCANS}) s "
+                f"LEFT JOIN {q(Region._meta.db_table)} r ON r.{q('id')} = s.region_id)"
+            )
+        table = q(TraceCode._meta.db_table)
+        sql = _FIND[(connection.vendor, with_points)] = (
+            f"SELECT {columns} FROM {table} c WHERE c.{q(_KEY_FIELD.column)} = %s"  # noqa: S608
         )
     return sql
 

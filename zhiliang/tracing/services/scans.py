@@ -4,13 +4,16 @@ core/tracing/clone). A seller scanning a unit it expects can confirm its receipt
 receiving event through the ordinary capture."""
 
 import math
+import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Final
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -23,9 +26,10 @@ from zhiliang.core.tracing.epcis.validation import parse_event
 from zhiliang.registry import selectors as registry
 from zhiliang.registry.models import Region
 from zhiliang.tracing.models import CaptureJob, CustodyState, Scan, ScanVerdict, TraceCode
-from zhiliang.tracing.selectors.scan import region_points
+from zhiliang.tracing.selectors.scan import Point, region_points
 from zhiliang.tracing.services.capture import capture
 from zhiliang.tracing.services.codes import uri_of
+from zhiliang.tracing.services.scan_journal import ScanRow, flush_seconds, journal
 
 RECENT_SCANS: Final = 50
 NEAREST_KM: Final = 60.0
@@ -83,48 +87,53 @@ def _point(
 
 
 def record_scan(
-    *, code: TraceCode, actor: Actor, place: Place, recalled: bool | None = None
-) -> tuple[Scan, CloneVerdict]:
-    """Record one scan and judge the code's recent scans, this one included. ``recalled`` is
-    the card's recall status when the caller has it (else it is read from the code).
-
-    Two statements on the scan table alone. A scan is an observation, not a reported fact: on
-    PostgreSQL its commit does not wait for the disk (``synchronous_commit off`` for this
-    transaction only), so a crash may lose the last instants of scans, never a capture."""
+    *,
+    code: TraceCode,
+    actor: Actor,
+    place: Place,
+    recalled: bool | None = None,
+    recent: Sequence[Point] | None = None,
+) -> tuple[ScanRow, CloneVerdict]:
+    """Judge the code's recent scans, this one included, and record this one in the scan
+    journal (written within a quarter of a second, see ``scan_journal``). ``recent`` are the
+    code's recorded scans with a position when the caller read them with the code
+    (``selectors.scan.find_for_scan``); ``recalled`` is the card's recall status when the
+    caller has it (else it is read from the code)."""
     now = timezone.now()
     by_consumer = actor.role not in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
-    code_param = _SCAN_CODE.get_db_prep_value(code.pk, connection)
-    outer = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not outer:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(_RECENT_SQL, [code_param, RECENT_SCANS])
-        points = [_point(_aware(at), lat, lng, region) for at, lat, lng, region in cursor]
-        if place.known:
-            assert place.lat is not None and place.lng is not None
-            points.append(_point(now, place.lat, place.lng, place.region))
-        verdict = judge(points, sold_at=code.sold_at)
-        scan = Scan(
-            code_id=code.pk,
-            at=now,
-            region_id=_region_id(place.region),
-            lat=Decimal(str(place.lat)).quantize(_ROUND) if place.lat is not None else None,
-            lng=Decimal(str(place.lng)).quantize(_ROUND) if place.lng is not None else None,
-            by_consumer=by_consumer,
-            enterprise_id=actor.enterprise_id if not by_consumer else None,
-            verdict=status_of(code, verdict, recalled=recalled),
-        )
-        cursor.execute(
-            _INSERT_SQL,
-            [field.get_db_prep_save(getattr(scan, field.attname), connection)
-             for field in _INSERTED],
-        )  # fmt: skip
-        scan.pk = cursor.fetchone()[0]
+    if recent is None:
+        recent = _recent(code)
+    points = [_point(_aware(at), lat, lng, region) for at, lat, lng, region in recent]
+    points += [
+        _point(s.at, s.lat, s.lng, _region_code(s.region_id))
+        for s in journal.pending_points(code.pk)
+        if s.lat is not None and s.lng is not None
+    ]
+    if place.known:
+        assert place.lat is not None and place.lng is not None
+        points.append(_point(now, place.lat, place.lng, place.region))
+    verdict = judge(points, sold_at=code.sold_at)
+    scan = ScanRow(
+        code_id=code.pk,
+        at=now,
+        region_id=_region_id(place.region),
+        lat=Decimal(str(place.lat)).quantize(_ROUND) if place.lat is not None else None,
+        lng=Decimal(str(place.lng)).quantize(_ROUND) if place.lng is not None else None,
+        by_consumer=by_consumer,
+        enterprise_id=actor.enterprise_id if not by_consumer else None,
+        verdict=status_of(code, verdict, recalled=recalled),
+    )
+    journal.add(scan)
     return scan, verdict
 
 
+def _recent(code: TraceCode) -> list[Point]:
+    with connection.cursor() as cursor:
+        cursor.execute(_RECENT_SQL, [_SCAN_CODE.get_db_prep_value(code.pk, connection), 50])
+        return [(_aware(at), float(lat), float(lng), region) for at, lat, lng, region in cursor]
+
+
 _SCAN_CODE: Final = Scan._meta.get_field("code")
-_INSERTED: Final = [f for f in Scan._meta.concrete_fields if not f.primary_key]
 _Q: Final = '"{}"'.format
 _RECENT_SQL: Final = (  # names from the models, the values are parameters
     f"SELECT s.{_Q('at')}, s.{_Q('lat')}, s.{_Q('lng')}, r.{_Q('code')} "  # noqa: S608
@@ -133,10 +142,6 @@ _RECENT_SQL: Final = (  # names from the models, the values are parameters
     f"ON r.{_Q('id')} = s.{_Q('region_id')} "
     f"WHERE s.{_Q('code_id')} = %s AND s.{_Q('lat')} IS NOT NULL "
     f"ORDER BY s.{_Q('at')} DESC LIMIT %s"
-)  # fmt: skip
-_INSERT_SQL: Final = (  # names from the model, the values are parameters
-    f"INSERT INTO {_Q(Scan._meta.db_table)} ({', '.join(_Q(f.column) for f in _INSERTED)}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * len(_INSERTED))}) RETURNING {_Q('id')}"
 )
 
 
@@ -145,10 +150,31 @@ def _aware(at: datetime) -> datetime:
     return at if timezone.is_aware(at) else at.replace(tzinfo=UTC)
 
 
+def _region_ids() -> dict[str, int]:
+    ids: dict[str, int] | None = cache.get_or_set(
+        "tracing:region-ids",
+        lambda: dict(
+            registry.regions().filter(level__in=["city", "county"]).values_list("code", "pk")
+        ),
+        3600,
+    )
+    return ids or {}
+
+
 def _region_id(code: str | None) -> int | None:
+    """The scan's region (a county or city centre from ``region_points``)."""
     if not code:
         return None
-    return registry.regions().filter(code=code).values_list("pk", flat=True).first()
+    found = _region_ids().get(code)
+    if found is None:
+        found = registry.regions().filter(code=code).values_list("pk", flat=True).first()
+    return found
+
+
+def _region_code(region_id: int | None) -> str | None:
+    if region_id is None:
+        return None
+    return next((code for code, pk in _region_ids().items() if pk == region_id), None)
 
 
 def status_of(
@@ -169,28 +195,41 @@ def status_of(
     return ScanVerdict.OK
 
 
-def position_token(scan: Scan) -> str:
-    return signing.dumps(scan.pk, salt=POSITION_SALT)
+def position_token(scan: ScanRow) -> str:
+    """A signed name of this scan (its code and instant) for the page's script to add the
+    phone's position to; the scan may still be in the journal, so it has no number yet."""
+    return signing.dumps([str(scan.code_id), scan.at.isoformat()], salt=POSITION_SALT)
 
 
-@transaction.atomic
 def attach_position(*, token: str, lat: float, lng: float) -> Scan | None:
-    """The scan page's script may add the phone's approximate position after the page loads."""
+    """The scan page's script may add the phone's approximate position after the page loads
+    (within ten minutes). The scan is looked for again after the journal's interval when it
+    was not written yet."""
     try:
-        scan_id = signing.loads(token, salt=POSITION_SALT, max_age=600)
-    except signing.BadSignature:
-        return None
-    scan = Scan.objects.select_for_update().filter(pk=scan_id, lat__isnull=True).first()
-    if scan is None:
+        code_id, at = signing.loads(token, salt=POSITION_SALT, max_age=600)
+        moment = datetime.fromisoformat(at)
+    except (signing.BadSignature, ValueError, TypeError):
         return None
     place = place_of(lat, lng)
     if not place.known or math.isnan(lat):
         return None
-    scan.lat = Decimal(str(place.lat)).quantize(_ROUND)
-    scan.lng = Decimal(str(place.lng)).quantize(_ROUND)
-    scan.region_id = _region_id(place.region)
-    scan.save(update_fields=["lat", "lng", "region"])
-    return scan
+    journal.flush()
+    for attempt in range(2):
+        with transaction.atomic():
+            scan = (
+                Scan.objects.select_for_update()
+                .filter(code_id=code_id, at=moment, lat__isnull=True)
+                .first()
+            )
+            if scan is not None:
+                scan.lat = Decimal(str(place.lat)).quantize(_ROUND)
+                scan.lng = Decimal(str(place.lng)).quantize(_ROUND)
+                scan.region_id = _region_id(place.region)
+                scan.save(update_fields=["lat", "lng", "region"])
+                return scan
+        if attempt == 0 and flush_seconds() > 0:
+            time.sleep(min(flush_seconds() * 2, 1.0))  # another process may still hold it
+    return None
 
 
 def can_confirm_receipt(actor: Actor, code: TraceCode) -> bool:

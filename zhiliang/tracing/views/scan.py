@@ -116,7 +116,7 @@ def _scan(request: HttpRequest, scheme: str, value: str, display: str) -> HttpRe
         _limited(request)
     except HttpProblem as exc:
         return exc.response
-    found = selectors.find(scheme, value)
+    found, recent = selectors.find_for_scan(scheme, value)
     code = found.code
     if code is None:
         return _respond(request, {"code": display, "scheme": scheme}, ScanVerdict.UNKNOWN, [], None)
@@ -129,7 +129,9 @@ def _scan(request: HttpRequest, scheme: str, value: str, display: str) -> HttpRe
     )
     data = selectors.card(code)
     recalled = data.get("recall") is not None
-    scan, verdict = scans.record_scan(code=code, actor=actor, place=place, recalled=recalled)
+    scan, verdict = scans.record_scan(
+        code=code, actor=actor, place=place, recalled=recalled, recent=recent
+    )
     data |= {
         "display": display,
         "scannedAt": timezone.localtime(scan.at).isoformat(timespec="seconds"),
