@@ -74,16 +74,16 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int] | None:
 
 
 def insert_new(
-    model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence[Any]]
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]], count: int
 ) -> list[int]:
-    """Write rows of a model with an auto-incremented key (not among ``attnames``); returns
-    their new ids in order: drawn from the sequence on PostgreSQL, returned by the insert on
-    SQLite."""
+    """Write ``count`` rows of a model with an auto-incremented key (not among ``attnames``);
+    returns their new ids in order: drawn from the sequence on PostgreSQL (the rows may then be
+    made one by one as they are copied), returned by the insert on SQLite."""
     if connection.vendor != "postgresql":
         objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=BATCH)
         return [int(o.pk) for o in objects]
-    ids = allocate_ids(model, len(rows)) or []
+    ids = allocate_ids(model, count) or []
     insert(
         model,
         (str(model._meta.pk.attname), *attnames),

@@ -24,7 +24,7 @@ for the transaction (``core.tracing.epcis.collector``).
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -59,10 +59,10 @@ MAX_LISTED_HASHES: Final = 800  # more would not fit one ledger entry (64 KiB); 
 ENTERPRISE_ROLES: Final = (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
 CHUNK: Final = 5000
 _ROLES: Final = (
-    ("epc_list", EventRole.EPC),
-    ("child_epcs", EventRole.CHILD),
-    ("input_epcs", EventRole.INPUT),
-    ("output_epcs", EventRole.OUTPUT),
+    ("epc_list", int(EventRole.EPC)),
+    ("child_epcs", int(EventRole.CHILD)),
+    ("input_epcs", int(EventRole.INPUT)),
+    ("output_epcs", int(EventRole.OUTPUT)),
 )
 
 
@@ -82,6 +82,16 @@ class CaptureRefused(Exception):
     @property
     def status(self) -> int:
         return max(r.status for r in self.refusals)
+
+
+class _Code(NamedTuple):
+    """A code an event names: where (list and position), how (role), and its key."""
+
+    name: str
+    i: int
+    epc: Epc
+    key: str
+    role: int
 
 
 @dataclass
@@ -144,9 +154,9 @@ def capture_within(
             for e in (*ev.instance_epcs(), *(p.id for p in (*ev.sources, *ev.destinations)))
         ]
     )
-    keys = {key_of(e) for ev in events for e in ev.instance_epcs()}
-    book = custody.CustodyBook(keys)
-    plan = _check(actor, events, book, parties)
+    named = {ev.index: _named(ev) for ev in events}
+    book = custody.CustodyBook(c.key for codes in named.values() for c in codes)
+    plan = _check(actor, events, named, book, parties)
     if plan.refusals and (behaviour != "proceed" or len(plan.bad) == len(events)):
         raise CaptureRefused(plan.refusals)
     accepted = [e for e in events if e.index not in plan.bad and e.index not in plan.duplicates]
@@ -162,9 +172,9 @@ def capture_within(
     for key, (_epc, issuer) in plan.new_codes.items():
         book.add_new(key, issuer)
     rows = _write_events(actor, job, accepted, parties)
-    carried = _move(book, rows, parties, actor)
+    carried = _move(book, rows, named, parties, actor)
     _create_codes(actor, plan, book)
-    _link(rows, carried)
+    _link(rows, named, carried)
     book.save(skip=plan.new_codes.keys())
     hashes = [bytes.fromhex(r.digest) for r in rows]
     root = events_root(hashes).hex() if hashes else ""
@@ -206,7 +216,11 @@ def _rfc7807(refusal: Refusal) -> dict[str, object]:
 
 
 def _check(
-    actor: Actor, events: Sequence[Event], book: custody.CustodyBook, parties: Parties
+    actor: Actor,
+    events: Sequence[Event],
+    named: dict[int, list[_Code]],
+    book: custody.CustodyBook,
+    parties: Parties,
 ) -> _Plan:
     plan = _Plan()
     existing = _existing(events)
@@ -240,7 +254,7 @@ def _check(
                 ),
             )
             continue
-        _check_codes(plan, event, book, parties, enterprise)
+        _check_codes(plan, event, named[event.index], book, parties, enterprise)
     return plan
 
 
@@ -249,10 +263,17 @@ def _existing(events: Sequence[Event]) -> dict[str, str]:
     found: dict[str, str] = {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT event_id, event_hash FROM tracing_traceevent WHERE event_id = ANY(%s)",
-                [identities],
-            )
+            if any("\n" in i for i in identities):  # not a URI nor a hash: an array then
+                cursor.execute(
+                    "SELECT event_id, event_hash FROM tracing_traceevent WHERE event_id = ANY(%s)",
+                    [identities],
+                )
+            else:  # one text parameter, split by the server
+                cursor.execute(
+                    "SELECT event_id, event_hash FROM tracing_traceevent "
+                    "WHERE event_id = ANY(string_to_array(%s, E'\\n'))",
+                    ["\n".join(identities)],
+                )
             return dict(cursor.fetchall())
     for start in range(0, len(identities), CHUNK):
         part = identities[start : start + CHUNK]
@@ -273,13 +294,16 @@ def _is_party(event: Event, enterprise: int, parties: Parties) -> bool:
     return enterprise in named
 
 
-def _named(event: Event) -> Iterator[tuple[str, int, Epc]]:
-    """(list, position, EPC) of each code the event names; ``_path`` spells where it is."""
-    for name, _r in _ROLES:
-        for i, epc in enumerate(getattr(event, name)):
-            yield name, i, epc
+def _named(event: Event) -> list[_Code]:
+    """The codes the event names, each key worked out once for the whole capture."""
+    found = [
+        _Code(name, i, epc, key_of(epc), role)
+        for name, role in _ROLES
+        for i, epc in enumerate(getattr(event, name))
+    ]
     if event.parent is not None:
-        yield "parentID", -1, event.parent
+        found.append(_Code("parentID", -1, event.parent, key_of(event.parent), _PARENT))
+    return found
 
 
 def _path(name: str, i: int) -> str:
@@ -295,14 +319,19 @@ def _creates(event: Event, name: str) -> bool:
 
 
 _UNSET: Final = object()
+_PARENT: Final = int(EventRole.PARENT)
 
 
 def _check_codes(
-    plan: _Plan, event: Event, book: custody.CustodyBook, parties: Parties, enterprise: int | None
+    plan: _Plan,
+    event: Event,
+    codes: list[_Code],
+    book: custody.CustodyBook,
+    parties: Parties,
+    enterprise: int | None,
 ) -> None:
     owning: object = _UNSET  # the event's owning party, resolved once if a new code needs it
-    for name, i, epc in _named(event):
-        key = key_of(epc)
+    for name, i, epc, key, _role in codes:
         unit = book.units.get(key)
         if unit is None and key not in plan.new_codes:
             owner = parties.enterprise_of(epc)
@@ -406,25 +435,23 @@ def _create_codes(actor: Actor, plan: _Plan, book: custody.CustodyBook) -> None:
     origin = CodeOrigin.REGISTERED if actor.role in ENTERPRISE_ROLES else CodeOrigin.EXTERNAL
     origin_value = str(origin)
     now = timezone.now()
-    rows = []
-    for key, (epc, issuer) in plan.new_codes.items():
-        scheme, value = identity(epc)
-        rows.append(
-            (
-                key,
-                scheme,
-                value,
-                origin_value,
-                issuer,
-                actor.user_id,
-                models.get(epc.gtin or ""),
-                epc.gtin or "",
-                epc.lot or "",
-                bool(epc.sscc),
-                now,
-                *book.row(key),
-            )
+    user = actor.user_id
+    rows = (  # made while they are copied: the database works on the first ones meanwhile
+        (
+            key,
+            *identity(epc),
+            origin_value,
+            issuer,
+            user,
+            models.get(epc.gtin or ""),
+            epc.gtin or "",
+            epc.lot or "",
+            bool(epc.sscc),
+            now,
+            *book.row(key),
         )
+        for key, (epc, issuer) in plan.new_codes.items()
+    )
     bulk.insert(TraceCode, CODE_FIELDS, rows)
 
 
@@ -442,22 +469,23 @@ class _Row:
 def _write_events(
     actor: Actor, job: CaptureJob, events: Sequence[Event], parties: Parties
 ) -> list[_Row]:
-    """Write the events' rows (plain tuples, not model instances) and return them with their
-    new ids. The body is the event as received, with the eventID filled in when it had none."""
+    """Write the events' rows (plain tuples, not model instances, each made while the ones
+    before it are copied) and return them with their new ids. The body is the event as
+    received, with the eventID filled in when it had none."""
     now = timezone.now()
     capture_id = str(job.pk)
-    values = []
     found = []
-    for position, event in enumerate(events):
-        raw = event.raw
-        identity_ = event.identity
-        body = raw if "eventID" in raw else {**raw, "eventID": identity_}
-        digest = _hex(event.hash)
-        source = _party(event.sources, parties)
-        destination = _party(event.destinations, parties)
-        found.append((event, digest, source, destination))
-        values.append(
-            (
+
+    def values() -> Iterator[tuple[object, ...]]:
+        for position, event in enumerate(events):
+            raw = event.raw
+            identity_ = event.identity
+            body = raw if "eventID" in raw else {**raw, "eventID": identity_}
+            digest = _hex(event.hash)
+            source = _party(event.sources, parties)
+            destination = _party(event.destinations, parties)
+            found.append((event, digest, source, destination))
+            yield (
                 identity_,
                 digest,
                 event.type,
@@ -477,8 +505,8 @@ def _write_events(
                 "\n".join(q.epc_class.canonical for q in event.quantities),
                 body,
             )
-        )
-    ids = bulk.insert_new(TraceEvent, EVENT_FIELDS, values)
+
+    ids = bulk.insert_new(TraceEvent, EVENT_FIELDS, values(), len(events))
     return [_Row(e, pk, d, s, t) for pk, (e, d, s, t) in zip(ids, found, strict=True)]
 
 
@@ -496,27 +524,31 @@ def _party(entries: Sequence[Party], parties: Parties) -> int | None:
     return None
 
 
-def _link(rows: Sequence[_Row], carried: dict[int, list[str]]) -> None:
+def _link(
+    rows: Sequence[_Row], named: dict[int, list[_Code]], carried: dict[int, list[str]]
+) -> None:
     links: dict[tuple[str, int, int], bool] = {}
+    carried_role = int(EventRole.CARRIED)
     for event_pk, keys in carried.items():
         for key in keys:
-            links[(key, event_pk, EventRole.CARRIED)] = False
+            links[(key, event_pk, carried_role)] = False
     for row in rows:
-        event, pk = row.event, row.pk
-        for name, role in _ROLES:
-            for epc in getattr(event, name):
-                links[(key_of(epc), pk, role)] = epc.urn_form
-        if event.parent is not None:
-            links[(key_of(event.parent), pk, EventRole.PARENT)] = event.parent.urn_form
+        pk = row.pk
+        for code in named[row.event.index]:
+            links[(code.key, pk, code.role)] = code.epc.urn_form
     bulk.insert(
         EventCode,
         ("code_id", "event_id", "role", "urn_form"),
-        ((k, e, int(r), urn) for (k, e, r), urn in links.items()),
+        ((k, e, r, urn) for (k, e, r), urn in links.items()),
     )
 
 
 def _move(
-    book: custody.CustodyBook, rows: Sequence[_Row], parties: Parties, actor: Actor
+    book: custody.CustodyBook,
+    rows: Sequence[_Row],
+    named: dict[int, list[_Code]],
+    parties: Parties,
+    actor: Actor,
 ) -> dict[int, list[str]]:
     """Apply the events in time order; returns, per event, the units it moved inside the
     logistic units it named (their history links)."""
@@ -536,17 +568,15 @@ def _move(
             parent=key_of(event.parent) if event.parent is not None else None,
         )
         moved: list[str] = []
-        for name, _role in _ROLES:
-            for epc in getattr(event, name):
-                moved += book.apply(key_of(epc), move)
-        if event.parent is not None:
-            moved += book.apply(key_of(event.parent), move)
-            if (
-                event.type == "AggregationEvent"
-                and event.action == "DELETE"
-                and not event.child_epcs
-            ):
-                book.unpack_all(key_of(event.parent), event.event_time)
+        for code in named[event.index]:  # the lists, then the parent
+            moved += book.apply(code.key, move)
+        if (
+            event.parent is not None
+            and event.type == "AggregationEvent"
+            and event.action == "DELETE"
+            and not event.child_epcs
+        ):
+            book.unpack_all(key_of(event.parent), event.event_time)
         if moved:
             carried[row.pk] = moved
     return carried

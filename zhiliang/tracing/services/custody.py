@@ -65,6 +65,7 @@ class CustodyBook:
         self.children: dict[str, set[str]] = defaultdict(set)
         self._move: rules.Movement | None = None  # the movement the outcomes below are of
         self._outcomes: dict[tuple[rules.Custody, bool], rules.Custody] = {}
+        self._last: tuple[rules.Custody, bool, rules.Custody] | None = None
         self._load(sorted(set(keys)))
 
     def _load(self, keys: list[str]) -> None:
@@ -117,12 +118,16 @@ class CustodyBook:
     ) -> rules.Custody:
         """``rules.apply``, once per distinct custody for the units of one movement."""
         if move is not self._move:
-            self._move, self._outcomes = move, {}
+            self._move, self._outcomes, self._last = move, {}, None
+        last = self._last  # consecutive units mostly share one custody object: no hashing
+        if last is not None and last[0] is before and last[1] is as_child:
+            return last[2]
         found = self._outcomes.get((before, as_child))
         if found is None:
             found = self._outcomes[(before, as_child)] = rules.apply(
                 before, move, as_child=as_child
             )
+        self._last = (before, as_child, found)
         return found
 
     def unpack_all(self, parent: str, at: datetime) -> None:

@@ -137,10 +137,10 @@ def _good_instance(value: Json) -> Epc | None:
     """The EPC of a list item that passes every check of ``_Checker._instance``, or None (the
     checker then finds the problem and names its path): most items pass, and the path of each
     is only needed to name a problem."""
-    if type(value) is not str or not is_uri(value):
+    if type(value) is not str:
         return None
     try:
-        epc = _epc(value)
+        epc = _epc(value)  # refuses what is not a URI (its fast path knows its URIs)
     except InvalidIdentifier:
         return None
     return epc if epc.kind in _INSTANCE_KINDS else None
