@@ -6,6 +6,10 @@ and needs no SQL text per row. Rows are given as tuples of attribute values in t
 ``attnames``, never as model instances (building one costs more than writing its row); ids of new
 events are drawn from their sequence first, so the rows can be linked before they are written.
 
+Rows may be generated while they are copied (the database stores the first ones while the next
+are made), so a generator of rows must not touch the database itself: the connection is busy
+with the COPY until the last row.
+
 Values go to COPY in its text format and the server parses each by its column's type, so a UUID
 may be given as its text, and a JSON column's value is serialised here once (``json.dumps``)
 instead of being wrapped for the driver.

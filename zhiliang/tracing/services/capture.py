@@ -172,9 +172,8 @@ def capture_within(
     for key, (_epc, issuer) in plan.new_codes.items():
         book.add_new(key, issuer)
     rows = _write_events(actor, job, accepted, parties)
-    carried = _move(book, rows, named, parties, actor)
+    _move_and_link(book, rows, named, parties, actor)
     _create_codes(actor, plan, book)
-    _link(rows, named, carried)
     book.save(skip=plan.new_codes.keys())
     hashes = [bytes.fromhex(r.digest) for r in rows]
     root = events_root(hashes).hex() if hashes else ""
@@ -474,17 +473,21 @@ def _write_events(
     received, with the eventID filled in when it had none."""
     now = timezone.now()
     capture_id = str(job.pk)
-    found = []
+    found = [  # parties first: nothing may query the database while rows are copied
+        (
+            event,
+            _hex(event.hash),
+            _party(event.sources, parties),
+            _party(event.destinations, parties),
+        )
+        for event in events
+    ]
 
     def values() -> Iterator[tuple[object, ...]]:
-        for position, event in enumerate(events):
+        for position, (event, digest, source, destination) in enumerate(found):
             raw = event.raw
             identity_ = event.identity
             body = raw if "eventID" in raw else {**raw, "eventID": identity_}
-            digest = _hex(event.hash)
-            source = _party(event.sources, parties)
-            destination = _party(event.destinations, parties)
-            found.append((event, digest, source, destination))
             yield (
                 identity_,
                 digest,
@@ -524,59 +527,56 @@ def _party(entries: Sequence[Party], parties: Parties) -> int | None:
     return None
 
 
-def _link(
-    rows: Sequence[_Row], named: dict[int, list[_Code]], carried: dict[int, list[str]]
-) -> None:
-    links: dict[tuple[str, int, int], bool] = {}
-    carried_role = int(EventRole.CARRIED)
-    for event_pk, keys in carried.items():
-        for key in keys:
-            links[(key, event_pk, carried_role)] = False
-    for row in rows:
-        pk = row.pk
-        for code in named[row.event.index]:
-            links[(code.key, pk, code.role)] = code.epc.urn_form
-    bulk.insert(
-        EventCode,
-        ("code_id", "event_id", "role", "urn_form"),
-        ((k, e, r, urn) for (k, e, r), urn in links.items()),
-    )
-
-
-def _move(
+def _move_and_link(
     book: custody.CustodyBook,
     rows: Sequence[_Row],
     named: dict[int, list[_Code]],
     parties: Parties,
     actor: Actor,
-) -> dict[int, list[str]]:
-    """Apply the events in time order; returns, per event, the units it moved inside the
-    logistic units it named (their history links)."""
-    carried: dict[int, list[str]] = {}
+) -> None:
+    """Apply the events to custody in time order, and link each event to the codes it names
+    and to the units it moved inside the logistic units it named (their history). The links
+    are copied as the events are applied: the database stores the first while the next are
+    worked out."""
     capturer = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
-    for row in sorted(rows, key=lambda r: r.event.event_time):
-        event = row.event
-        move = rules.Movement(
-            at=event.event_time,
-            event_type=event.type,
-            action=event.action,
-            biz_step=event.biz_step,
-            disposition=event.disposition,
-            capturer=capturer or parties.enterprise_at(event.biz_location) or row.source,
-            source=row.source,
-            destination=row.destination,
-            parent=key_of(event.parent) if event.parent is not None else None,
-        )
-        moved: list[str] = []
-        for code in named[event.index]:  # the lists, then the parent
-            moved += book.apply(code.key, move)
-        if (
-            event.parent is not None
-            and event.type == "AggregationEvent"
-            and event.action == "DELETE"
-            and not event.child_epcs
-        ):
-            book.unpack_all(key_of(event.parent), event.event_time)
-        if moved:
-            carried[row.pk] = moved
-    return carried
+    carried_role = int(EventRole.CARRIED)
+    ordered = [  # parties first: nothing may query the database while links are copied
+        (row, capturer or parties.enterprise_at(row.event.biz_location) or row.source)
+        for row in sorted(rows, key=lambda r: r.event.event_time)
+    ]
+
+    def links() -> Iterator[tuple[str, int, int, bool]]:
+        for row, reporter in ordered:
+            event = row.event
+            move = rules.Movement(
+                at=event.event_time,
+                event_type=event.type,
+                action=event.action,
+                biz_step=event.biz_step,
+                disposition=event.disposition,
+                capturer=reporter,
+                source=row.source,
+                destination=row.destination,
+                parent=key_of(event.parent) if event.parent is not None else None,
+            )
+            codes = named[event.index]
+            moved: list[str] = []
+            for code in codes:  # the lists, then the parent
+                moved += book.apply(code.key, move)
+            if (
+                event.parent is not None
+                and event.type == "AggregationEvent"
+                and event.action == "DELETE"
+                and not event.child_epcs
+            ):
+                book.unpack_all(key_of(event.parent), event.event_time)
+            found: dict[tuple[str, int], bool] = dict.fromkeys(
+                ((key, carried_role) for key in moved), False
+            )
+            for code in codes:
+                found[(code.key, code.role)] = code.epc.urn_form
+            pk = row.pk
+            for (key, role), urn_form in found.items():
+                yield key, pk, role, urn_form
+
+    bulk.insert(EventCode, ("code_id", "event_id", "role", "urn_form"), links())

@@ -149,6 +149,23 @@ def test_a_connected_system_registers_first_seen_codes_as_external_with_their_is
     assert code.product_model == chain.model
 
 
+def test_a_connected_system_commissions_units_with_the_enterprise_at_the_biz_location(
+    api, chain, connected_system
+) -> None:
+    """The business location's enterprise is named nowhere else in the event: custody looks it
+    up before the rows are written (not while they are copied)."""
+    event = copy.deepcopy(document("zl-01")["epcisBody"]["eventList"][0])
+    event["eventID"] = "urn:uuid:0b7c6e1e-aaaa-4bbb-8ccc-000000000002"
+    event["epcList"] = ["https://id.gs1.org/01/09520123456788/21/BIZLOC1"]
+    event["bizLocation"] = {"id": "urn:epc:id:sgln:6923456.00020.0"}
+    for name in ("sourceList", "destinationList", "readPoint"):
+        event.pop(name, None)
+    response = api.post("/epcis/events", event, as_=connected_system)
+    assert response.status_code < 300, response.json()
+    code = TraceCode.objects.get(value__endswith="/21/BIZLOC1")
+    assert (code.holder, code.state) == (chain.enterprises["retailer"], CustodyState.HELD)
+
+
 def test_one_ledger_entry_per_job_carries_each_events_hash(api, connected_system) -> None:
     before = PendingEntry.objects.count()
     capture(api, document("zl-03"), connected_system)
