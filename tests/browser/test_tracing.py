@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from zhiliang.ledger import services as ledger
 from zhiliang.ledger.tests.plugin import _ledger_rows_removable  # noqa: F401 (autouse)
+from zhiliang.tracing import ratelimit
 from zhiliang.tracing.models import Scan, ScanVerdict, TraceCode
 from zhiliang.tracing.selectors import scan as scan_cache
 from zhiliang.tracing.tests.conftest import Chain, capture, document
@@ -39,6 +40,7 @@ def story(api, regions, settings, live_server) -> Iterator[Chain]:
     settings.TRACING_TREE_SIZE_SECONDS = 0
     cache.clear()
     scan_cache.forget()
+    ratelimit.forget()
     chain = Chain()
     for name, person in [
         ("zl-01", chain.producer),
@@ -52,6 +54,7 @@ def story(api, regions, settings, live_server) -> Iterator[Chain]:
     yield chain
     cache.clear()
     scan_cache.forget()
+    ratelimit.forget()
 
 
 def _prepare(api, status: str, story: Chain, city_regulator) -> None:

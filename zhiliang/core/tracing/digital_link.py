@@ -182,11 +182,11 @@ def _split(uri: str) -> tuple[str, str, str]:
         raise InvalidIdentifier("not_a_uri", f"{uri[:80]!r} is not an absolute URI.")
     if scheme[1].lower() not in ("http", "https"):
         raise InvalidIdentifier("bad_scheme", "A Digital Link URI uses http or https.")
-    for char in uri:
-        if char not in _URI_CHARS:
-            raise InvalidIdentifier(
-                "illegal_character", f"{char!r} may not appear in a URI unless percent-encoded."
-            )
+    if not _URI_CHARS.issuperset(uri):
+        char = next(c for c in uri if c not in _URI_CHARS)
+        raise InvalidIdentifier(
+            "illegal_character", f"{char!r} may not appear in a URI unless percent-encoded."
+        )
     if _PERCENT.search(uri):
         raise InvalidIdentifier(
             "malformed_percent_encoding", "A '%' must be followed by two hexadecimal digits."
@@ -235,6 +235,8 @@ def _decode(raw: str, *, plus_is_space: bool) -> str:
     """
     if plus_is_space:
         raw = raw.replace("+", " ")
+    if "%" not in raw and _CS82.issuperset(raw):
+        return raw  # nothing encoded, every character allowed: the common case
     data = bytearray()
     i = 0
     while i < len(raw):

@@ -9,6 +9,7 @@ the view from ``services.scans``.
 
 import json
 import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +19,8 @@ from typing import Any, Final
 import psycopg
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -46,9 +48,28 @@ MAX_CHAIN: Final = 50
 _CARD_KEY: Final = "tracing:card:{}"
 
 
+@dataclass(frozen=True, slots=True)
+class CodeState:
+    """What a scan reads of a code's row: its key and where it stands (the cached card has the
+    rest). A ``TraceCode`` has the same attributes."""
+
+    pk: uuid.UUID
+    state: str
+    sold_at: datetime | None
+    last_event_at: datetime | None
+    recall_id: int | None
+    holder_id: int | None
+
+
+_STATE_FIELDS: Final = ("id", "state", "sold_at", "last_event_at", "recall_id", "holder_id")
+_STATE_COLUMNS: Final = {
+    f.attname: f for f in TraceCode._meta.concrete_fields if f.attname in _STATE_FIELDS
+}
+
+
 @dataclass(frozen=True)
 class Found:
-    code: TraceCode | None
+    code: CodeState | None
     scheme: str
     value: str
 
@@ -77,38 +98,36 @@ def find_for_scan(
     """The code and its most recent scans that carry a position, newest first, in one
     statement: the code's row by its key and, beside it, the scans by the ``(code, at)`` index
     (``RECENT_SCANS`` at most)."""
-    key = code_key(scheme, value)
-    sql = _find_sql(with_points)
-    params = [_KEY_FIELD.get_db_prep_value(key, connection)]
-    if connection.vendor == "postgresql":
-        row = _prepared_row(sql, params)
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
+    sql = _find_sql(db, with_points)
+    params = [_KEY_FIELD.get_db_prep_value(code_key(scheme, value), db)]
+    if db.vendor == "postgresql":
+        row = _prepared_row(db, sql, params)
     else:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
     if row is None:
         return Found(None, scheme, value), []
-    values = []
-    for value_, converters in zip(row, _converters(), strict=False):
+    values = list(row[: len(_STATE_FIELDS)])
+    for i, converters in _converters(db):
         for convert, expression in converters:
-            value_ = convert(value_, expression, connection)
-        values.append(value_)
-    code = TraceCode.from_db(connection.alias, _ATTNAMES, values)
-    points = _points(row[len(_ATTNAMES)]) if with_points else []
-    return Found(code, scheme, value), points
+            values[i] = convert(values[i], expression, db)
+    points = _points(row[len(_STATE_FIELDS)]) if with_points else []
+    return Found(CodeState(*values), scheme, value), points
 
 
-def _prepared_row(sql: str, params: list[Any]) -> Any:
+def _prepared_row(db: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
     """One row by a statement PostgreSQL parses and plans once per connection (server-side
     binding; Django's own cursors bind on the client and are planned on every call). Falls back
     to Django's cursor where the connection does not keep prepared statements."""
-    connection.ensure_connection()
-    raw = connection.connection
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+    with db.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchone()
 
@@ -129,35 +148,34 @@ def _points(found: Any) -> list[Point]:
 
 RECENT_SCANS: Final = 50
 _KEY_FIELD: Final = TraceCode._meta.pk
-_ATTNAMES: Final = [f.attname for f in TraceCode._meta.concrete_fields]
 _FIND: dict[tuple[str, bool], str] = {}
 
 
-_CONVERTERS: dict[str, list[list[tuple[Any, Any]]]] = {}
+_CONVERTERS: dict[str, list[tuple[int, list[tuple[Any, Any]]]]] = {}
 
 
-def _converters() -> list[list[tuple[Any, Any]]]:
-    """What the ORM applies to each column read (UUIDs and times on SQLite, for one)."""
-    found = _CONVERTERS.get(connection.vendor)
+def _converters(db: BaseDatabaseWrapper) -> list[tuple[int, list[tuple[Any, Any]]]]:
+    """What the ORM applies to each column read (UUIDs and times on SQLite, for one), by the
+    column's place; none on PostgreSQL."""
+    found = _CONVERTERS.get(db.vendor)
     if found is None:
         found = []
-        for field in TraceCode._meta.concrete_fields:
-            column = field.get_col(TraceCode._meta.db_table)
-            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
-            found.append([(function, column) for function in functions])
-        _CONVERTERS[connection.vendor] = found
+        for i, name in enumerate(_STATE_FIELDS):
+            column = _STATE_COLUMNS[name].get_col(TraceCode._meta.db_table)
+            functions = db.ops.get_db_converters(column) + column.get_db_converters(db)
+            if functions:
+                found.append((i, [(function, column) for function in functions]))
+        _CONVERTERS[db.vendor] = found
     return found
 
 
-def _find_sql(with_points: bool) -> str:
-    sql = _FIND.get((connection.vendor, with_points))
+def _find_sql(db: BaseDatabaseWrapper, with_points: bool) -> str:
+    sql = _FIND.get((db.vendor, with_points))
     if sql is None:
-        q = connection.ops.quote_name
-        columns = ", ".join("c." + q(f.column) for f in TraceCode._meta.concrete_fields)
+        q = db.ops.quote_name
+        columns = ", ".join("c." + q(_STATE_COLUMNS[name].column) for name in _STATE_FIELDS)
         if with_points:
-            if connection.vendor == "postgresql":
+            if db.vendor == "postgresql":
                 aggregate = "json_agg(json_build_array(s.at, s.lat, s.lng, r.code))"
             else:
                 aggregate = "json_group_array(json_array(s.at, s.lat, s.lng, r.code))"
@@ -169,7 +187,7 @@ def _find_sql(with_points: bool) -> str:
                 f"LEFT JOIN {q(Region._meta.db_table)} r ON r.{q('id')} = s.region_id)"
             )
         table = q(TraceCode._meta.db_table)
-        sql = _FIND[(connection.vendor, with_points)] = (
+        sql = _FIND[(db.vendor, with_points)] = (
             f"SELECT {columns} FROM {table} c WHERE c.{q(_KEY_FIELD.column)} = %s"  # noqa: S608
         )
     return sql
@@ -197,18 +215,23 @@ def forget() -> None:
     proofs.forget()
 
 
-def card(code: TraceCode) -> dict[str, Any]:
+def card(code: CodeState | TraceCode) -> dict[str, Any]:
     """The scan card, cached under the code's custody version and the ledger's size: a capture,
     a recall or a new checkpoint changes the key, so a cached card is never out of date on
     those; registry facts (a licence suspended) show within ``CARD_SECONDS``. The shared cache
     holds it for every app process, and each process keeps the most recent in memory."""
+    return dict(card_with_key(code)[1])
+
+
+def card_with_key(code: CodeState | TraceCode) -> tuple[str, dict[str, Any]]:
+    """``card`` and the key it is cached under; the card is shared, not to be changed."""
     version = code.last_event_at.timestamp() if code.last_event_at else 0
     size = _tree_size()  # proofs change state when the sequencer grows the tree
     key = _CARD_KEY.format(f"{code.pk.hex}:{version}:{code.state}:{code.recall_id}:{size}")
     now = time.monotonic()
     kept = _CARDS.get(key)
     if kept is not None and kept[0] > now:
-        return dict(kept[1])
+        return key, kept[1]
     cached = cache.get(key)
     if cached is None:
         full = TraceCode.objects.select_related(*_RELATED).get(pk=code.pk)
@@ -217,7 +240,7 @@ def card(code: TraceCode) -> dict[str, Any]:
     _CARDS[key] = (now + LOCAL_CARD_SECONDS, cached)
     if len(_CARDS) > CARDS_KEPT:
         _CARDS.popitem(last=False)
-    return dict(cached)
+    return key, cached
 
 
 def _card(code: TraceCode) -> dict[str, Any]:

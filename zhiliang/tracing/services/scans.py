@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -25,8 +25,16 @@ from zhiliang.core.tracing.epcis.model import Document
 from zhiliang.core.tracing.epcis.validation import parse_event
 from zhiliang.registry import selectors as registry
 from zhiliang.registry.models import Region
-from zhiliang.tracing.models import CaptureJob, CustodyState, Scan, ScanVerdict, TraceCode
-from zhiliang.tracing.selectors.scan import Point, region_points
+from zhiliang.tracing.models import (
+    CaptureJob,
+    CustodyState,
+    Recall,
+    RecallStatus,
+    Scan,
+    ScanVerdict,
+    TraceCode,
+)
+from zhiliang.tracing.selectors.scan import CodeState, Point, region_points
 from zhiliang.tracing.services.capture import capture
 from zhiliang.tracing.services.codes import uri_of
 from zhiliang.tracing.services.scan_journal import ScanRow, flush_seconds, journal
@@ -88,7 +96,7 @@ def _point(
 
 def record_scan(
     *,
-    code: TraceCode,
+    code: CodeState | TraceCode,
     actor: Actor,
     place: Place,
     recalled: bool | None = None,
@@ -127,7 +135,7 @@ def record_scan(
     return scan, verdict
 
 
-def _recent(code: TraceCode) -> list[Point]:
+def _recent(code: CodeState | TraceCode) -> list[Point]:
     with connection.cursor() as cursor:
         cursor.execute(_RECENT_SQL, [_SCAN_CODE.get_db_prep_value(code.pk, connection), 50])
         return [(_aware(at), float(lat), float(lng), region) for at, lat, lng, region in cursor]
@@ -178,14 +186,20 @@ def _region_code(region_id: int | None) -> str | None:
 
 
 def status_of(
-    code: TraceCode | None, verdict: CloneVerdict | None, *, recalled: bool | None = None
+    code: CodeState | TraceCode | None,
+    verdict: CloneVerdict | None,
+    *,
+    recalled: bool | None = None,
 ) -> str:
     """The one status a scan reports; the gravest sign wins. ``recalled`` is the card's recall
     status when the caller has it (else it is read from the code)."""
     if code is None:
         return ScanVerdict.UNKNOWN
     if recalled is None:
-        recalled = bool(code.recall_id and code.recall and code.recall.status == "open")
+        recalled = bool(
+            code.recall_id
+            and Recall.objects.filter(pk=code.recall_id, status=RecallStatus.OPEN).exists()
+        )
     if recalled:
         return ScanVerdict.RECALLED
     if verdict is not None and verdict.possible_clone:
@@ -196,20 +210,34 @@ def status_of(
 
 
 def position_token(scan: ScanRow) -> str:
-    """A signed name of this scan (its code and instant) for the page's script to add the
-    phone's position to; the scan may still be in the journal, so it has no number yet."""
-    return signing.dumps([str(scan.code_id), scan.at.isoformat()], salt=POSITION_SALT)
+    """A signed name of this scan (its code and instant, to the microsecond) for the page's
+    script to add the phone's position to; the scan may still be in the journal, so it has no
+    number yet."""
+    instant = (scan.at - _EPOCH) // _MICROSECOND
+    return signing.TimestampSigner(salt=POSITION_SALT).sign(f"{scan.code_id.hex}.{instant}")
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+
+
+def _named_scan(token: str) -> tuple[uuid.UUID, datetime] | None:
+    try:
+        named = signing.TimestampSigner(salt=POSITION_SALT).unsign(token, max_age=600)
+        code, instant = named.split(".")
+        return uuid.UUID(hex=code), _EPOCH + int(instant) * _MICROSECOND
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def attach_position(*, token: str, lat: float, lng: float) -> Scan | None:
     """The scan page's script may add the phone's approximate position after the page loads
     (within ten minutes). The scan is looked for again after the journal's interval when it
     was not written yet."""
-    try:
-        code_id, at = signing.loads(token, salt=POSITION_SALT, max_age=600)
-        moment = datetime.fromisoformat(at)
-    except (signing.BadSignature, ValueError, TypeError):
+    named = _named_scan(token)
+    if named is None:
         return None
+    code_id, moment = named
     place = place_of(lat, lng)
     if not place.known or math.isnan(lat):
         return None
@@ -232,7 +260,7 @@ def attach_position(*, token: str, lat: float, lng: float) -> Scan | None:
     return None
 
 
-def can_confirm_receipt(actor: Actor, code: TraceCode) -> bool:
+def can_confirm_receipt(actor: Actor, code: CodeState | TraceCode) -> bool:
     """A seller confirms a unit on its way to it (or held by it and not yet confirmed)."""
     return (
         actor.role in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)

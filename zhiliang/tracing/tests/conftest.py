@@ -79,8 +79,10 @@ def _fresh_caches(settings) -> None:
     signed tree's size is read afresh on every scan."""
     from django.core.cache import cache
 
+    from zhiliang.tracing import ratelimit
     from zhiliang.tracing.selectors import scan
 
     cache.clear()
     scan.forget()
+    ratelimit.forget()
     settings.TRACING_TREE_SIZE_SECONDS = 0

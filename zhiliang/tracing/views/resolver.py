@@ -92,6 +92,8 @@ def malformed(request: HttpRequest, error: InvalidIdentifier) -> HttpResponse:
 
 
 def scan_selectors_wants_json(request: HttpRequest) -> bool:
+    if request.META.get("HTTP_ACCEPT") == "application/json":
+        return True  # what apps send: no need to weigh alternatives
     preferred = request.get_preferred_type(["text/html", "application/json", LINKSET])
     return preferred in ("application/json", LINKSET)
 

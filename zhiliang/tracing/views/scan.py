@@ -4,15 +4,17 @@
 listed; a logged-in seller who expects the unit also gets "confirm receipt".
 """
 
+import json
 from typing import Any, Final
 
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -127,12 +129,12 @@ def _scan(request: HttpRequest, scheme: str, value: str, display: str) -> HttpRe
         if seller
         else scans.place_of(_float(request.GET.get("lat")), _float(request.GET.get("lng")))
     )
-    data = selectors.card(code)
+    card_key, data = selectors.card_with_key(code)
     recalled = data.get("recall") is not None
     scan, verdict = scans.record_scan(
         code=code, actor=actor, place=place, recalled=recalled, recent=recent
     )
-    data |= {
+    extra = {
         "display": display,
         "scannedAt": timezone.localtime(scan.at).isoformat(timespec="seconds"),
         "canConfirmReceipt": scans.can_confirm_receipt(actor, code),
@@ -140,7 +142,8 @@ def _scan(request: HttpRequest, scheme: str, value: str, display: str) -> HttpRe
         "positionToken": scans.position_token(scan) if not place.known else "",
     }
     status = scans.status_of(code, verdict, recalled=recalled)
-    return _respond(request, data, status, _warnings(code.state, data, verdict), verdict)
+    warnings = _warnings(code.state, data, verdict)
+    return _respond(request, data, status, warnings, verdict, extra=extra, card_key=card_key)
 
 
 def _warnings(state: str, data: dict[str, Any], verdict: CloneVerdict) -> list[str]:
@@ -160,16 +163,62 @@ def _respond(
     status: str,
     warnings: list[str],
     verdict: CloneVerdict | None,
+    *,
+    extra: dict[str, Any] | None = None,
+    card_key: str | None = None,
 ) -> HttpResponse:
+    """The page or its JSON: the card (with each step's label and the proofs counted) and what
+    this scan found. The card's part of the JSON is encoded once per card and language."""
     if status == ScanVerdict.UNKNOWN:
         warnings = [ScanVerdict.UNKNOWN]
+    found = {
+        **(extra or {}),
+        "status": status,
+        "statusLabel": str(STATUS_LABELS[status]),
+        "warnings": [{"code": w, "message": str(WARNINGS[w])} for w in warnings],
+        "clone": {"reason": verdict.reason, **verdict.detail}
+        if verdict and verdict.possible_clone
+        else None,
+    }
+    response: HttpResponse
+    if not scan_selectors_wants_json(request):
+        response = render(request, "tracing/scan.html", {"scan": _card_body(data) | found})
+    elif card_key is None:
+        response = JsonResponse(_card_body(data) | found, json_dumps_params=_JSON_PARAMS)
+    else:
+        fragment = _card_json(card_key, data)
+        response = HttpResponse(
+            fragment + "," + json.dumps(found, ensure_ascii=False, cls=DjangoJSONEncoder)[1:],
+            content_type="application/json",
+        )
+    response["Vary"] = "Accept"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_JSON_PARAMS: Final[dict[str, Any]] = {"ensure_ascii": False}
+_FRAGMENTS: dict[tuple[str, str], str] = {}
+
+
+def _card_json(card_key: str, data: dict[str, Any]) -> str:
+    """The card's JSON without its closing brace, kept per card and language."""
+    key = (card_key, get_language())
+    fragment = _FRAGMENTS.get(key)
+    if fragment is None:
+        if len(_FRAGMENTS) >= selectors.CARDS_KEPT:
+            _FRAGMENTS.clear()
+        encoded = json.dumps(_card_body(data), ensure_ascii=False, cls=DjangoJSONEncoder)
+        fragment = _FRAGMENTS[key] = encoded[:-1]
+    return fragment
+
+
+def _card_body(data: dict[str, Any]) -> dict[str, Any]:
     chain = [
         step | {"stepLabel": str(STEP_LABELS.get(step["step"], step["step"]))}
         for step in data.get("chain", [])
     ]
-    proofs = data.get("proofs", [])
-    states = [p["state"] for p in proofs]
-    body = {
+    states = [p["state"] for p in data.get("proofs", [])]
+    return {
         **data,
         "chain": chain,
         "proofSummary": {
@@ -178,20 +227,7 @@ def _respond(
             "pending": states.count("pending"),
             "failed": states.count("failed"),
         },
-        "status": status,
-        "statusLabel": str(STATUS_LABELS[status]),
-        "warnings": [{"code": w, "message": str(WARNINGS[w])} for w in warnings],
-        "clone": {"reason": verdict.reason, **verdict.detail}
-        if verdict and verdict.possible_clone
-        else None,
     }
-    if scan_selectors_wants_json(request):
-        response: HttpResponse = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
-    else:
-        response = render(request, "tracing/scan.html", {"scan": body})
-    response["Vary"] = "Accept"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
