@@ -1,6 +1,7 @@
 """Scans of codes (with time and approximate region) and producers' production reports."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,13 @@ class Scan(models.Model):
     verdict = models.CharField(max_length=16, choices=ScanVerdict.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["code", "at"], name="scan_code_time")]
+        indexes = [
+            models.Index(fields=["code", "at"], name="scan_code_time"),
+            # the clone check reads a code's recent scans with a position, and only those
+            models.Index(
+                fields=["code", "at"], name="scan_positioned", condition=Q(lat__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code_id} {self.at:%Y-%m-%d %H:%M} {self.verdict}"
