@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from zhiliang.accounts.roles import Role
 from zhiliang.common.errors import DomainError
+from zhiliang.core.tracing.epcis import collector
 from zhiliang.core.tracing.epcis.model import Document, EpcisInvalid
 from zhiliang.core.tracing.epcis.query import QueryParameterError, parse_query
 from zhiliang.core.tracing.epcis.validation import parse_document, parse_event
@@ -146,14 +147,17 @@ def capture_collection(request: HttpRequest) -> HttpResponse:
             _("Unknown capture error behaviour"),
             _("GS1-Capture-Error-Behaviour is rollback or proceed."),
         )
-    data, digest = json_body(request, CAPTURE_MAX_BYTES)
-    document = _document(data)
-    if isinstance(document, HttpResponse):
-        return document
-    try:
-        job = capture(actor=actor, document=document, behaviour=behaviour, document_sha256=digest)
-    except CaptureRefused as exc:
-        return _refused(exc)
+    with collector.paused():  # the parsed document lives until it is captured (collector.py)
+        data, digest = json_body(request, CAPTURE_MAX_BYTES)
+        document = _document(data)
+        if isinstance(document, HttpResponse):
+            return document
+        try:
+            job = capture(
+                actor=actor, document=document, behaviour=behaviour, document_sha256=digest
+            )
+        except CaptureRefused as exc:
+            return _refused(exc)
     response = HttpResponse(status=202)
     response["Location"] = f"/epcis/capture/{job.pk}"
     return response
