@@ -14,7 +14,7 @@ from typing import Final
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from zhiliang.accounts.actors import Actor
@@ -24,7 +24,6 @@ from zhiliang.core.tracing.epc import PARTY_URN
 from zhiliang.core.tracing.epcis.model import Document
 from zhiliang.core.tracing.epcis.validation import parse_event
 from zhiliang.registry import selectors as registry
-from zhiliang.registry.models import Region
 from zhiliang.tracing.models import (
     CaptureJob,
     CustodyState,
@@ -99,19 +98,17 @@ def record_scan(
     code: CodeState | TraceCode,
     actor: Actor,
     place: Place,
+    recent: Sequence[Point],
     recalled: bool | None = None,
-    recent: Sequence[Point] | None = None,
 ) -> tuple[ScanRow, CloneVerdict]:
     """Judge the code's recent scans, this one included, and record this one in the scan
     journal (written within a quarter of a second, see ``scan_journal``). ``recent`` are the
-    code's recorded scans with a position when the caller read them with the code
-    (``selectors.scan.find_for_scan``); ``recalled`` is the card's recall status when the
+    code's recorded scans with a position, read with the code (``selectors.scan.find_for_scan``);
+    ``recalled`` is the card's recall status when the
     caller has it (else it is read from the code)."""
     now = timezone.now()
     by_consumer = actor.role not in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
-    if recent is None:
-        recent = _recent(code)
-    points = [_point(_aware(at), lat, lng, region) for at, lat, lng, region in recent]
+    points = [_point(at, lat, lng, region) for at, lat, lng, region in recent]
     points += [
         _point(s.at, s.lat, s.lng, _region_code(s.region_id))
         for s in journal.pending_points(code.pk)
@@ -133,29 +130,6 @@ def record_scan(
     )
     journal.add(scan)
     return scan, verdict
-
-
-def _recent(code: CodeState | TraceCode) -> list[Point]:
-    with connection.cursor() as cursor:
-        cursor.execute(_RECENT_SQL, [_SCAN_CODE.get_db_prep_value(code.pk, connection), 50])
-        return [(_aware(at), float(lat), float(lng), region) for at, lat, lng, region in cursor]
-
-
-_SCAN_CODE: Final = Scan._meta.get_field("code")
-_Q: Final = '"{}"'.format
-_RECENT_SQL: Final = (  # names from the models, the values are parameters
-    f"SELECT s.{_Q('at')}, s.{_Q('lat')}, s.{_Q('lng')}, r.{_Q('code')} "  # noqa: S608
-    f"FROM {_Q(Scan._meta.db_table)} s "
-    f"LEFT JOIN {_Q(Region._meta.db_table)} r "
-    f"ON r.{_Q('id')} = s.{_Q('region_id')} "
-    f"WHERE s.{_Q('code_id')} = %s AND s.{_Q('lat')} IS NOT NULL "
-    f"ORDER BY s.{_Q('at')} DESC LIMIT %s"
-)
-
-
-def _aware(at: datetime) -> datetime:
-    """SQLite hands back naive UTC times."""
-    return at if timezone.is_aware(at) else at.replace(tzinfo=UTC)
 
 
 def _region_ids() -> dict[str, int]:
