@@ -8,7 +8,10 @@ hundred thousand units is a handful of UPDATE statements rather than one per uni
 
 Keys travel as text (the UUID's canonical spelling) and PostgreSQL casts them; the units an
 event names mostly share their custody before it, so each event's outcome is worked out once
-per distinct custody and reused for the rest of its units.
+per distinct custody and reused for the rest of its units. On PostgreSQL the locked rows come
+back grouped by custody (a lot shipped together is one row of keys, its times read once), each
+key with its row's physical address (``ctid``), so writing the new custody finds the rows
+without looking their keys up in the index again.
 """
 
 from collections import defaultdict
@@ -36,8 +39,7 @@ FIELDS: Final = ("holder_id", "state", "seller_id", "sold_at", "parent_id", "las
 _FIELDS: Final = FIELDS
 
 
-_Row = tuple[
-    str,
+_Group = tuple[
     int | None,
     str,
     int | None,
@@ -46,7 +48,9 @@ _Row = tuple[
     datetime | None,
     int | None,
     bool,
-]  # pk, holder, state, seller, sold_at, parent, last_event_at, issuer, is_logistic_unit
+    list[tuple[str, str | None]],
+]  # holder, state, seller, sold_at, parent, last_event_at, issuer, is_logistic_unit, and the
+# (key, ctid) of every code that has them; ctid None where rows are found by key (SQLite)
 
 
 @dataclass(slots=True)
@@ -55,6 +59,7 @@ class Unit:
     fresh: bool  # never commissioned: state NEW until an event says otherwise
     issuer: int | None = None
     changed: bool = False
+    ctid: str | None = None  # where the locked row is, while this capture holds its lock
 
 
 class CustodyBook:
@@ -71,20 +76,19 @@ class CustodyBook:
     def _load(self, keys: list[str]) -> None:
         pending = keys
         while pending:
-            found = _locked_rows(pending)
-            alike: dict[tuple[object, ...], rules.Custody] = {}  # units mostly share custody
-            for key, holder, state, seller, sold_at, parent, last, issuer, _unit in found:
-                values = (holder, state, seller, sold_at, parent, last)
-                custody = alike.get(values)
-                if custody is None:
-                    custody = alike[values] = rules.Custody(
-                        holder, _core_state(state), seller, sold_at, parent, last
-                    )
-                self.units[key] = Unit(custody, fresh=state == _NEW, issuer=issuer)
+            logistic: list[str] = []
+            for holder, state, seller, sold_at, parent, last, issuer, unit, codes in _locked_rows(
+                pending
+            ):
+                custody = rules.Custody(holder, _core_state(state), seller, sold_at, parent, last)
+                fresh = state == _NEW
+                for key, ctid in codes:
+                    self.units[key] = Unit(custody, fresh=fresh, issuer=issuer, ctid=ctid)
                 if parent:
-                    self.children[parent].add(key)
+                    self.children[parent].update(key for key, _ctid in codes)
+                if unit:
+                    logistic.extend(key for key, _ctid in codes)
             # units packed in these codes, which their events move too
-            logistic = [r[0] for r in found if r[8]]
             packed = _children_of(logistic) if logistic else []
             pending = sorted(set(packed) - self.units.keys())
 
@@ -169,12 +173,17 @@ class CustodyBook:
 
     def save(self, skip: Collection[str] = frozenset()) -> int:
         """Write the changed custody of existing codes (``skip``: the ones created with it)."""
-        groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
+        groups: dict[tuple[object, ...], list[Unit]] = defaultdict(list)
+        keys: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for key, unit in self.units.items():
             if unit.changed and key not in skip:
-                groups[_row(unit)].append(key)
-        for values, keys in groups.items():
-            _update(keys, values)
+                values = _row(unit)
+                groups[values].append(unit)
+                keys[values].append(key)
+        for values, units in groups.items():
+            _update(keys[values], [u.ctid for u in units], values)
+            for unit in units:  # written: the row has moved, and nothing is left to write
+                unit.ctid, unit.changed = None, False
         return sum(len(k) for k in groups.values())
 
     def holder_of(self, key: str) -> int | None:
@@ -185,24 +194,31 @@ class CustodyBook:
         return self.units
 
 
-_COLUMNS: Final = (
-    "id::text, holder_id, state, seller_id, sold_at, parent_id::text, last_event_at, issuer_id, "
+_GROUPED: Final = (  # the lock is taken in the materialised part, row by row in key order
+    "WITH locked AS MATERIALIZED ("
+    " SELECT id, ctid, holder_id, state, seller_id, sold_at, parent_id, last_event_at,"
+    " issuer_id, is_logistic_unit FROM tracing_tracecode"
+    " WHERE id = ANY(string_to_array(%s, ',')::uuid[]) ORDER BY id FOR NO KEY UPDATE) "
+    "SELECT holder_id, state, seller_id, sold_at, parent_id::text, last_event_at, issuer_id, "
+    "is_logistic_unit, string_agg(id::text || ctid::text, ';') FROM locked "
+    "GROUP BY holder_id, state, seller_id, sold_at, parent_id, last_event_at, issuer_id, "
     "is_logistic_unit"
 )
+_KEY_LENGTH: Final = 36  # a UUID's canonical spelling; its ctid follows it
 
 
-def _locked_rows(keys: list[str]) -> list[_Row]:
+def _locked_rows(keys: list[str]) -> list[_Group]:
     """The codes' custody rows, locked in key order (two captures on the same codes queue
-    here instead of overwriting each other); one array parameter on PostgreSQL."""
+    here instead of overwriting each other), grouped by custody; one array parameter on
+    PostgreSQL."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {_COLUMNS} FROM tracing_tracecode "  # noqa: S608
-                "WHERE id = ANY(string_to_array(%s, ',')::uuid[]) ORDER BY id FOR NO KEY UPDATE",
-                [bulk.uuids(keys)],
-            )
-            return cast(list[_Row], cursor.fetchall())
-    found: list[_Row] = []
+            cursor.execute(_GROUPED, [bulk.uuids(keys)])
+            return [
+                (*row[:8], [(c[:_KEY_LENGTH], c[_KEY_LENGTH:]) for c in row[8].split(";")])
+                for row in cursor.fetchall()
+            ]
+    groups: dict[tuple[Any, ...], list[tuple[str, str | None]]] = defaultdict(list)
     for start in range(0, len(keys), LOCK_CHUNK):
         rows = (
             TraceCode.objects.select_for_update(no_key=True)
@@ -210,11 +226,10 @@ def _locked_rows(keys: list[str]) -> list[_Row]:
             .order_by("pk")
             .values_list("pk", *_FIELDS, "issuer_id", "is_logistic_unit")
         )
-        found.extend(
-            (str(pk), h, st, se, so, str(pa) if pa else None, la, i, u)
-            for pk, h, st, se, so, pa, la, i, u in rows
-        )
-    return found
+        for pk, holder, state, seller, sold_at, parent, last, issuer, unit in rows:
+            custody = (holder, state, seller, sold_at, str(parent) if parent else None, last)
+            groups[(*custody, issuer, unit)].append((str(pk), None))
+    return [(*values, codes) for values, codes in groups.items()]
 
 
 def _children_of(parents: list[str]) -> list[str]:
@@ -230,12 +245,23 @@ def _children_of(parents: list[str]) -> list[str]:
     return [str(pk) for pk in found]
 
 
-def _update(keys: list[str], values: tuple[object, ...]) -> None:
+_ASSIGNMENTS: Final = ", ".join(f"{f} = %s" for f in _FIELDS)
+
+
+def _update(keys: list[str], ctids: list[str | None], values: tuple[object, ...]) -> None:
     if connection.vendor == "postgresql":
-        assignments = ", ".join(f"{f} = %s" for f in _FIELDS)
         with connection.cursor() as cursor:
+            if None not in ctids:  # the rows this capture locked, where the lock found them
+                cursor.execute(
+                    f"UPDATE tracing_tracecode SET {_ASSIGNMENTS} "  # noqa: S608
+                    "WHERE ctid = ANY(string_to_array(%s, ';')::tid[])",
+                    [*cast(tuple[Any, ...], values), ";".join(cast(list[str], ctids))],
+                )
+                if cursor.rowcount == len(keys):
+                    return
+            # a row no longer where it was locked (this transaction changed it since): by key
             cursor.execute(
-                f"UPDATE tracing_tracecode SET {assignments} "  # noqa: S608
+                f"UPDATE tracing_tracecode SET {_ASSIGNMENTS} "  # noqa: S608
                 "WHERE id = ANY(string_to_array(%s, ',')::uuid[])",
                 [*cast(tuple[Any, ...], values), bulk.uuids(keys)],
             )
