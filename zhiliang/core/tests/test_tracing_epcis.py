@@ -172,3 +172,20 @@ def test_urn_vocabulary_is_refused_in_json_as_the_schema_does() -> None:
     event = load_json(MANIFEST["own_valid"][1]["path"])["epcisBody"]["eventList"][0]
     with pytest.raises(EpcisInvalid):
         parse_event({**event, "bizStep": "urn:epcglobal:cbv:bizstep:shipping"})
+
+
+def test_a_party_list_refused_once_is_refused_in_every_event_that_repeats_it() -> None:
+    document = load_json(MANIFEST["own_valid"][1]["path"])
+    event = document["epcisBody"]["eventList"][0]
+    good = {
+        **event,
+        "sourceList": [{"type": "possessing_party", "source": "urn:epc:id:pgln:0614141.00000"}],
+    }
+    bad = {**event, "sourceList": [{"type": "possessing_party", "source": "not a uri"}]}
+    events = [
+        {**e, "eventID": f"urn:uuid:00000000-0000-4000-8000-00000000000{i}"}
+        for i, e in enumerate([good, bad, good, bad])
+    ]
+    with pytest.raises(EpcisInvalid) as refused:
+        parse_document({**document, "epcisBody": {"eventList": events}})
+    assert [p.event for p in refused.value.problems] == [1, 3]

@@ -162,3 +162,13 @@ def test_documents_carry_each_events_hash() -> None:
     )
     hashes = [e.hash for e in parse_document(data).events]
     assert len(set(hashes)) == 3
+
+
+def test_one_hasher_for_a_whole_document_gives_each_event_its_own_hash() -> None:
+    """Places, steps and parties written once per document are reused only for equal values."""
+    hasher = Hasher()
+    for event, _prefixes, digest in VECTORS:
+        if not _prefixes:
+            assert hasher.event_hash(event) == f"ni:///sha-256;{digest}?ver=CBV2.0"
+    moved = copy.deepcopy(SHIPPING) | {"readPoint": {"id": "urn:epc:id:sgln:0614141.07346.9999"}}
+    assert hasher.event_hash(moved) == Hasher().event_hash(moved) != hasher.event_hash(SHIPPING)

@@ -13,6 +13,10 @@ group after the sensor elements, each list entry written ``type=…`` then its v
 
 ``recordTime``, ``eventID``, ``errorDeclaration`` and comments are not hashed: they do not
 change what happened.
+
+The events of one document mostly differ only in their EPCs and times: their places, steps,
+parties and master data repeat. What each such field writes is kept for the document (by the
+field's value, when the value is small and flat), so it is worked out once per document.
 """
 
 import hashlib
@@ -24,7 +28,7 @@ from typing import Final
 from zhiliang.core.identifiers import InvalidIdentifier
 from zhiliang.core.tracing.cbv import URN_TO_WEB, web_uri
 from zhiliang.core.tracing.epc import parse_epc
-from zhiliang.core.tracing.epcis.jsontypes import Json, JsonObject, is_number
+from zhiliang.core.tracing.epcis.jsontypes import Json, JsonObject, frozen, is_number
 from zhiliang.core.tracing.uri import parse_datetime
 
 VERSION: Final = "CBV2.0"
@@ -93,6 +97,8 @@ class Hasher:
     def __init__(self, prefixes: Mapping[str, str] | None = None) -> None:
         self.prefixes = {**STANDARD_PREFIXES, **(prefixes or {})}
         self._seen: dict[str, str] = {}  # value → canonical form, for this document's values
+        self._written: dict[tuple[str, object], str] = {}  # (field, value) → what it writes
+        self._extras: dict[tuple[str, object], list[str]] = {}  # the same for unordered fields
 
     def event_hash(self, event: JsonObject) -> str:
         digest = hashlib.sha256(self.prehash(event).encode("utf-8")).hexdigest()
@@ -100,19 +106,36 @@ class Hasher:
 
     def prehash(self, event: JsonObject) -> str:
         parts = [f"eventType={_text(event.get('type'))}"]
+        written = self._written
         for name, write in _FIELD_ORDER:  # a field the event lacks writes nothing: skip it
-            if name in event:
-                parts.append(write(self, name, event[name]))
-        rest = []
+            if name not in event:
+                continue
+            value = event[name]
+            if name in _PER_EVENT or (flat := frozen(value)) is None:
+                parts.append(write(self, name, value))
+                continue
+            text = written.get((name, flat))
+            if text is None:
+                text = written[(name, flat)] = write(self, name, value)
+            parts.append(text)
+        rest: list[str] = []
         for key, value in event.items():
             if key in _ORDERED or key in _NOT_HASHED:
                 continue
-            if key in _LISTS_OF_PAIRS:
-                rest.append(self._pairs(key, value))
-            else:
-                rest.extend(self._generic(key, value))
+            flat = frozen(value)
+            found = self._extras.get((key, flat)) if flat is not None else None
+            if found is None:
+                found = self._extra(key, value)
+                if flat is not None:
+                    self._extras[(key, flat)] = found
+            rest.extend(found)
         parts.append("".join(sorted(rest)))
         return "".join(parts)
+
+    def _extra(self, key: str, value: Json) -> list[str]:
+        if key in _LISTS_OF_PAIRS:
+            return [self._pairs(key, value)]
+        return self._generic(key, value)
 
     # --- values -------------------------------------------------------------------------
 
@@ -374,5 +397,9 @@ _FIELD_ORDER: Final[tuple[tuple[str, _Write], ...]] = (
 )
 """The standard fields in the canonical property order, each with how it is written."""
 _ORDERED: Final = frozenset(name for name, _write in _FIELD_ORDER)
+_PER_EVENT: Final = frozenset(
+    {"eventTime", *_EPC_LISTS, "outputEPCList", *_QUANTITY_LISTS, "outputQuantityList"}
+)
+"""Fields that differ from event to event: written afresh (times are cached by their text)."""
 
 Hash = Callable[[JsonObject], str]

@@ -31,7 +31,7 @@ from zhiliang.core.tracing import cbv
 from zhiliang.core.tracing.epc import Epc, Kind, parse_epc
 from zhiliang.core.tracing.epcis import collector
 from zhiliang.core.tracing.epcis.hashing import Hasher
-from zhiliang.core.tracing.epcis.jsontypes import Json, JsonObject, is_number
+from zhiliang.core.tracing.epcis.jsontypes import Json, JsonObject, frozen, is_number
 from zhiliang.core.tracing.epcis.model import (
     ACTIONS,
     DOCUMENT_TYPES,
@@ -255,6 +255,8 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[EpcisProblem] = []
         self._where: tuple[int | None, str | None] = (None, None)
+        # party lists found faultless, by value: a document's events mostly share them
+        self._good_parties: dict[tuple[str, object], tuple[Party, ...]] = {}
 
     def problem(
         self, event: int | None, event_id: str | None, path: str, code: str, message: str
@@ -724,6 +726,18 @@ class _Checker:
         return tuple(found)
 
     def _parties(self, name: str, value: Json) -> tuple[Party, ...]:
+        flat = frozen(value)
+        if flat is None:
+            return self._check_parties(name, value)
+        found = self._good_parties.get((name, flat))
+        if found is None:
+            before = len(self.problems)
+            found = self._check_parties(name, value)
+            if len(self.problems) == before:
+                self._good_parties[(name, flat)] = found
+        return found
+
+    def _check_parties(self, name: str, value: Json) -> tuple[Party, ...]:
         field = "source" if name == "sourceList" else "destination"
         if not isinstance(value, list):
             self._p(name, "wrong_type", f"{name} is a list.")
