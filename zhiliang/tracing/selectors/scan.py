@@ -8,11 +8,12 @@ the view from ``services.scans``.
 """
 
 import json
+import threading
 import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -99,25 +100,48 @@ def find_for_scan(
     statement: the code's row by its key and, beside it, the scans by the ``(code, at)`` index
     (``RECENT_SCANS`` at most)."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
-    sql = _find_sql(db, with_points)
-    params = [_KEY_FIELD.get_db_prep_value(code_key(scheme, value), db)]
+    key = code_key(scheme, value)
     if db.vendor == "postgresql":
-        row = _prepared_row(db, sql, params)
+        row = _prepared_row(db, _find_sql(db, with_points), key)
+        if row is None:
+            return Found(None, scheme, value), []
+        state = CodeState(row[0], row[1], _instant(row[2]), _instant(row[3]), row[4], row[5])
     else:
         with db.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_find_sql(db, with_points), [_KEY_FIELD.get_db_prep_value(key, db)])
             row = cursor.fetchone()
-    if row is None:
-        return Found(None, scheme, value), []
-    values = list(row[: len(_STATE_FIELDS)])
-    for i, converters in _converters(db):
-        for convert, expression in converters:
-            values[i] = convert(values[i], expression, db)
+        if row is None:
+            return Found(None, scheme, value), []
+        values = list(row[: len(_STATE_FIELDS)])
+        for i, converters in _converters(db):
+            for convert, expression in converters:
+                values[i] = convert(values[i], expression, db)
+        state = CodeState(*values)
     points = _points(row[len(_STATE_FIELDS)]) if with_points else []
-    return Found(CodeState(*values), scheme, value), points
+    return Found(state, scheme, value), points
 
 
-def _prepared_row(db: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _instant(micros: int | None) -> datetime | None:
+    """A time PostgreSQL sent as microseconds since the epoch (exact, and cheaper to read
+    than a ``timestamptz``, whose reader is set up for every statement)."""
+    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
+
+
+class _Cursors(threading.local):
+    """Each thread's cursor on its connection, kept between scans: its readers of each column
+    type are set up once, not for every statement."""
+
+    connection: Any = None
+    cursor: Any = None
+
+
+_CURSORS: Final = _Cursors()
+
+
+def _prepared_row(db: BaseDatabaseWrapper, sql: str, key: uuid.UUID) -> Any:
     """One row by a statement PostgreSQL parses and plans once per connection (server-side
     binding; Django's own cursors bind on the client and are planned on every call). Falls back
     to Django's cursor where the connection does not keep prepared statements."""
@@ -125,11 +149,14 @@ def _prepared_row(db: BaseDatabaseWrapper, sql: str, params: list[Any]) -> Any:
     raw = db.connection
     if raw.prepare_threshold is None:
         with db.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [key])
             return cursor.fetchone()
-    with db.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchone()
+    kept = _CURSORS
+    if kept.connection is not raw or kept.cursor.closed:
+        kept.connection, kept.cursor = raw, psycopg.Cursor(raw)
+    with db.wrap_database_errors:
+        kept.cursor.execute(sql, [key], prepare=True)
+        return kept.cursor.fetchone()
 
 
 def _points(found: Any) -> list[Point]:
@@ -139,9 +166,12 @@ def _points(found: Any) -> list[Point]:
         found = json.loads(found)
     points = []
     for at, lat, lng, region in found:
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:  # SQLite keeps UTC without an offset
-            moment = moment.replace(tzinfo=UTC)
+        if isinstance(at, int):  # PostgreSQL: microseconds since the epoch
+            moment = _EPOCH + timedelta(microseconds=at)
+        else:
+            moment = datetime.fromisoformat(at)
+            if moment.tzinfo is None:  # SQLite keeps UTC without an offset
+                moment = moment.replace(tzinfo=UTC)
         points.append((moment, float(lat), float(lng), region))
     return points
 
@@ -173,10 +203,12 @@ def _find_sql(db: BaseDatabaseWrapper, with_points: bool) -> str:
     sql = _FIND.get((db.vendor, with_points))
     if sql is None:
         q = db.ops.quote_name
-        columns = ", ".join("c." + q(_STATE_COLUMNS[name].column) for name in _STATE_FIELDS)
+        columns = ", ".join(_state_column(db, name) for name in _STATE_FIELDS)
         if with_points:
             if db.vendor == "postgresql":
-                aggregate = "json_agg(json_build_array(s.at, s.lat, s.lng, r.code))"
+                aggregate = (
+                    f"json_agg(json_build_array({_MICROS.format('s.at')}, s.lat, s.lng, r.code))"
+                )
             else:
                 aggregate = "json_group_array(json_array(s.at, s.lat, s.lng, r.code))"
             columns += (  # names from the models, the values are parameters
@@ -191,6 +223,17 @@ def _find_sql(db: BaseDatabaseWrapper, with_points: bool) -> str:
             f"SELECT {columns} FROM {table} c WHERE c.{q(_KEY_FIELD.column)} = %s"  # noqa: S608
         )
     return sql
+
+
+_MICROS: Final = "(EXTRACT(EPOCH FROM {}) * 1000000)::int8"
+
+
+def _state_column(db: BaseDatabaseWrapper, name: str) -> str:
+    field = _STATE_COLUMNS[name]
+    column = "c." + db.ops.quote_name(field.column)
+    if db.vendor == "postgresql" and field.get_internal_type() == "DateTimeField":
+        return _MICROS.format(column)
+    return column
 
 
 TREE_SIZE_SECONDS: Final = 2.0

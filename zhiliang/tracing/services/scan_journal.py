@@ -4,9 +4,9 @@ A scan is an observation the platform makes, not a fact anybody reported: it fee
 detection and the supervision statistics, and nobody is told "recorded" about it. Writing each
 one in its own transaction would cost a busy label four round trips to the database per look-up,
 so each app process collects its scans for ``TRACING_SCAN_FLUSH_SECONDS`` (0.25 s by default)
-and writes them in one multi-row INSERT: whichever request finds the batch due writes it, and a
-timer thread writes what is left when traffic stops. Until then this process's own pending scans
-still count for its clone checks (``pending_points``).
+and its writer thread writes them in one COPY (a multi-row INSERT on SQLite): no request waits
+for a batch to be written, so none takes the latency of it. Until then this process's own
+pending scans still count for its clone checks (``pending_points``).
 
 What this costs: a hard kill of an app process (SIGKILL, power loss) loses at most that
 process's last quarter of a second of scans; a graceful stop writes them (``atexit``). Captures,
@@ -76,27 +76,24 @@ class ScanJournal:
         self._oldest = 0.0
         self._pid = os.getpid()
         self._timer: threading.Thread | None = None
+        self._full = threading.Event()  # a batch of MAX_ROWS is waiting: write it now
 
     def add(self, scan: ScanRow) -> None:
-        """Queue one scan; write the batch when it is due (or at once without batching)."""
-        wait = flush_seconds()
-        if wait <= 0:
+        """Queue one scan for the writer thread (or write it at once without batching)."""
+        if flush_seconds() <= 0:
             write([scan])
             return
         self._forked()
-        due: list[ScanRow] = []
         with self._lock:
             if not self._rows:
                 self._oldest = time.monotonic()
             self._rows.append(scan)
             if scan.lat is not None:
                 self._positioned.setdefault(scan.code_id, []).append(scan)
-            if len(self._rows) >= MAX_ROWS or time.monotonic() - self._oldest >= wait:
-                due = self._take()
+            if len(self._rows) >= MAX_ROWS:
+                self._full.set()
             if self._timer is None:
                 self._start_timer()
-        if due:
-            self._write(due)
 
     def flush(self) -> int:
         """Write every pending scan now; the number written."""
@@ -134,7 +131,7 @@ class ScanJournal:
     def _forked(self) -> None:
         """A worker forked from a process that had started the journal starts afresh."""
         if self._pid != os.getpid():
-            self._lock = threading.Lock()
+            self._lock, self._full = threading.Lock(), threading.Event()
             self._rows, self._positioned, self._timer, self._pid = [], {}, None, os.getpid()
 
     def _start_timer(self) -> None:
@@ -142,17 +139,26 @@ class ScanJournal:
         self._timer.start()
 
     def _tick(self) -> None:
+        """The writer: every interval, write the scans that are due; after an interval with
+        none, let the database connection go (a quiet process holds none)."""
+        connected = False
         while True:
             wait = max(flush_seconds(), 0.05)
-            time.sleep(wait)
+            self._full.wait(wait)
+            self._full.clear()
             with self._lock:
-                due = bool(self._rows) and time.monotonic() - self._oldest >= wait
-            if due:  # traffic stopped: write the rest, then let the connection go
-                close_old_connections()
-                try:
+                rows = len(self._rows)
+                due = rows >= MAX_ROWS or (rows and time.monotonic() - self._oldest >= wait)
+            try:
+                if due:
+                    close_old_connections()
+                    connected = True
                     self.flush()
-                finally:
+                elif connected and not rows:
                     connections.close_all()
+                    connected = False
+            except Exception:  # the writer outlives any one failure
+                log.exception("the scan journal's writer failed; it goes on")
 
 
 def write(rows: Sequence[ScanRow]) -> None:

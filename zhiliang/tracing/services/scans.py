@@ -3,6 +3,10 @@ place, and judged against the code's recent scans for signs of a copied label (c
 core/tracing/clone). A seller scanning a unit it expects can confirm its receipt, which records a
 receiving event through the ordinary capture."""
 
+import base64
+import functools
+import hashlib
+import hmac
 import math
 import time
 import uuid
@@ -12,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
-from django.core import signing
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -186,22 +190,45 @@ def status_of(
 def position_token(scan: ScanRow) -> str:
     """A signed name of this scan (its code and instant, to the microsecond) for the page's
     script to add the phone's position to; the scan may still be in the journal, so it has no
-    number yet."""
-    instant = (scan.at - _EPOCH) // _MICROSECOND
-    return signing.TimestampSigner(salt=POSITION_SALT).sign(f"{scan.code_id.hex}.{instant}")
+    number yet. The instant dates the token: it is good for ``POSITION_SECONDS``."""
+    named = f"{scan.code_id.hex}.{(scan.at - _EPOCH) // _MICROSECOND}"
+    return f"{named}.{_signature(_position_keys()[0], named)}"
 
 
+POSITION_SECONDS: Final = 600
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
 
 
+def _position_keys() -> list[bytes]:
+    """HMAC keys derived from ``SECRET_KEY`` and its fallbacks (tokens signed before a key
+    rotation stay good), under this purpose's own salt; derived once per secret."""
+    secrets = (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ()))
+    return _derived_keys(tuple(str(secret) for secret in secrets))
+
+
+@functools.lru_cache(maxsize=4)
+def _derived_keys(secrets: tuple[str, ...]) -> list[bytes]:
+    return [hashlib.sha256(f"{POSITION_SALT}:{secret}".encode()).digest() for secret in secrets]
+
+
+def _signature(key: bytes, named: str) -> str:
+    digest = hmac.new(key, named.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def _named_scan(token: str) -> tuple[uuid.UUID, datetime] | None:
-    try:
-        named = signing.TimestampSigner(salt=POSITION_SALT).unsign(token, max_age=600)
-        code, instant = named.split(".")
-        return uuid.UUID(hex=code), _EPOCH + int(instant) * _MICROSECOND
-    except (signing.BadSignature, ValueError):
+    named, _dot, signature = token.rpartition(".")
+    if not any(hmac.compare_digest(signature, _signature(k, named)) for k in _position_keys()):
         return None
+    try:
+        code, instant = named.split(".")
+        moment = _EPOCH + int(instant) * _MICROSECOND
+        code_id = uuid.UUID(hex=code)
+    except (ValueError, OverflowError):
+        return None
+    age = (timezone.now() - moment).total_seconds()
+    return (code_id, moment) if -60 <= age <= POSITION_SECONDS else None
 
 
 def attach_position(*, token: str, lat: float, lng: float) -> Scan | None:

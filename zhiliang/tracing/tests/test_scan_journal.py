@@ -79,6 +79,23 @@ def test_the_position_button_reaches_a_scan_still_in_the_journal(api, story, set
     assert api.client.post("/scan/position", forged).status_code == 404
 
 
+def test_a_position_token_lasts_ten_minutes_and_survives_a_key_rotation(
+    api, story, settings
+) -> None:
+    settings.TRACING_SCAN_FLUSH_SECONDS = 60
+    place = {"lat": "30.7512", "lng": "120.7634"}
+    first, second, third, fourth = (scan_json(api, SN2)["positionToken"] for _ in range(4))
+    with time_machine.travel(timezone.now() + timedelta(minutes=9)):
+        assert api.client.post("/scan/position", {"token": first, **place}).status_code == 204
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert api.client.post("/scan/position", {"token": second, **place}).status_code == 404
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 32
+    assert api.client.post("/scan/position", {"token": third, **place}).status_code == 204
+    settings.SECRET_KEY_FALLBACKS = []  # the old key retired: its tokens are no longer good
+    assert api.client.post("/scan/position", {"token": fourth, **place}).status_code == 404
+
+
 def test_a_graceful_stop_writes_every_scan_served(tmp_path: Path, database: str) -> None:
     """A real gunicorn holding its scans for a minute is told to stop: they are all written."""
     port = _free_port()

@@ -171,11 +171,12 @@ def _respond(
     this scan found. The card's part of the JSON is encoded once per card and language."""
     if status == ScanVerdict.UNKNOWN:
         warnings = [ScanVerdict.UNKNOWN]
+    labels, warning_texts = _texts()
     found = {
         **(extra or {}),
         "status": status,
-        "statusLabel": str(STATUS_LABELS[status]),
-        "warnings": [{"code": w, "message": str(WARNINGS[w])} for w in warnings],
+        "statusLabel": labels[status],
+        "warnings": [{"code": w, "message": warning_texts[w]} for w in warnings],
         "clone": {"reason": verdict.reason, **verdict.detail}
         if verdict and verdict.possible_clone
         else None,
@@ -188,7 +189,7 @@ def _respond(
     else:
         fragment = _card_json(card_key, data)
         response = HttpResponse(
-            fragment + "," + json.dumps(found, ensure_ascii=False, cls=DjangoJSONEncoder)[1:],
+            fragment + "," + _ENCODE(found)[1:],
             content_type="application/json",
         )
     response["Vary"] = "Accept"
@@ -197,7 +198,21 @@ def _respond(
 
 
 _JSON_PARAMS: Final[dict[str, Any]] = {"ensure_ascii": False}
+_ENCODE: Final = DjangoJSONEncoder(ensure_ascii=False).encode
 _FRAGMENTS: dict[tuple[str, str], str] = {}
+_TEXTS: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _texts() -> tuple[dict[str, str], dict[str, str]]:
+    """The status labels and warning messages in the request's language, translated once."""
+    language = get_language()
+    found = _TEXTS.get(language)
+    if found is None:
+        found = _TEXTS[language] = (
+            {status: str(label) for status, label in STATUS_LABELS.items()},
+            {warning: str(message) for warning, message in WARNINGS.items()},
+        )
+    return found
 
 
 def _card_json(card_key: str, data: dict[str, Any]) -> str:
