@@ -22,7 +22,7 @@ and custody outcomes of a document are worked out once each, and the cycle colle
 for the transaction (``core.tracing.epcis.collector``).
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 from zhiliang.accounts.actors import Actor
 from zhiliang.accounts.roles import Role
 from zhiliang.common.audit import record_audit
+from zhiliang.core.identifiers import InvalidIdentifier
 from zhiliang.core.tracing import custody as rules
-from zhiliang.core.tracing.epc import Epc
+from zhiliang.core.tracing.epc import Epc, parse_epc
 from zhiliang.core.tracing.epcis import collector
 from zhiliang.core.tracing.epcis.model import Document, EpcisProblem, Event, Party
 from zhiliang.core.tracing.event_tree import events_root
@@ -147,31 +148,25 @@ def capture_within(
     assert connection.in_atomic_block, "capture_within belongs inside a transaction"
     events = document.events
     parties = Parties()
-    parties.preload(
-        [
-            e
-            for ev in events
-            for e in (*ev.instance_epcs(), *(p.id for p in (*ev.sources, *ev.destinations)))
-        ]
-    )
+    parties.preload([e for ev in events for e in _identifiers(ev)])
+    parties.seal()  # checks and custody run while rows are copied
     named = {ev.index: _named(ev) for ev in events}
     book = custody.CustodyBook(c.key for codes in named.values() for c in codes)
-    plan = _check(actor, events, named, book, parties)
-    if plan.refusals and (behaviour != "proceed" or len(plan.bad) == len(events)):
-        raise CaptureRefused(plan.refusals)
-    accepted = [e for e in events if e.index not in plan.bad and e.index not in plan.duplicates]
+    checks = _Checks(actor, named, book, parties, _existing(events), behaviour)
     job = CaptureJob.objects.create(
         submitted_by_id=actor.user_id,
         enterprise_id=actor.enterprise_id,
         channel=channel,
         error_behaviour=behaviour,
         event_count=len(events),
-        duplicates=len(plan.duplicates),
         document_sha256=document_sha256,
     )
+    rows = _write_events(actor, job, events, parties, checks.accepts)
+    plan = checks.plan
+    if plan.refusals and (behaviour != "proceed" or len(plan.bad) == len(events)):
+        raise CaptureRefused(plan.refusals)  # what was copied goes with the transaction
     for key, (_epc, issuer) in plan.new_codes.items():
         book.add_new(key, issuer)
-    rows = _write_events(actor, job, accepted, parties)
     _move_and_link(book, rows, named, parties, actor)
     _create_codes(actor, plan, book)
     book.save(skip=plan.new_codes.keys())
@@ -182,6 +177,7 @@ def capture_within(
         body["hashes"] = [h.hex() for h in hashes]
     entry = ledger.append(LEDGER_KIND, body) if rows else None
     job.ledger_entry = entry.pk if entry else None
+    job.duplicates = len(plan.duplicates)
     job.events_root = root
     job.captured = len(rows)
     job.success = not plan.refusals
@@ -214,22 +210,43 @@ def _rfc7807(refusal: Refusal) -> dict[str, object]:
     }
 
 
-def _check(
-    actor: Actor,
-    events: Sequence[Event],
-    named: dict[int, list[_Code]],
-    book: custody.CustodyBook,
-    parties: Parties,
-) -> _Plan:
-    plan = _Plan()
-    existing = _existing(events)
-    seen: dict[str, str] = {}
-    enterprise = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
-    for event in events:
+class _Checks:
+    """The checks of one capture, made event by event as the events are copied: the database
+    stores the rows of the first events while the next are checked. Everything they need
+    (custody, parties, events captured before) is read before the copy starts."""
+
+    def __init__(
+        self,
+        actor: Actor,
+        named: dict[int, list[_Code]],
+        book: custody.CustodyBook,
+        parties: Parties,
+        existing: dict[str, str],
+        behaviour: str,
+    ) -> None:
+        self.plan = _Plan()
+        self._named, self._book, self._parties, self._existing = named, book, parties, existing
+        self._seen: dict[str, str] = {}
+        self._enterprise = actor.enterprise_id if actor.role in ENTERPRISE_ROLES else None
+        self._proceed = behaviour == "proceed"
+
+    def accepts(self, event: Event) -> bool:
+        """Whether the event is written: it passes, is no duplicate, and (unless the caller
+        proceeds past refusals) nothing was refused before it. Every event is checked, so a
+        refusal lists every problem at once."""
+        plan = self.plan
+        refused = len(plan.refusals)
+        self._check(event)
+        if len(plan.refusals) > refused or event.index in plan.duplicates:
+            return False
+        return self._proceed or not plan.refusals
+
+    def _check(self, event: Event) -> None:
+        plan, parties, enterprise = self.plan, self._parties, self._enterprise
         digest = _hex(event.hash)
         identity_ = event.identity
-        if identity_ in existing or identity_ in seen:
-            if (existing.get(identity_) or seen.get(identity_)) == digest:
+        if identity_ in self._existing or identity_ in self._seen:
+            if (self._existing.get(identity_) or self._seen.get(identity_)) == digest:
                 plan.duplicates.add(event.index)
             else:
                 plan.refuse(
@@ -239,8 +256,8 @@ def _check(
                     "event_id_taken",
                     _("This eventID was captured before with other content."),
                 )
-            continue
-        seen[identity_] = digest
+            return
+        self._seen[identity_] = digest
         if enterprise is not None and not _is_party(event, enterprise, parties):
             plan.refuse(
                 403,
@@ -252,9 +269,28 @@ def _check(
                     "destinationList or as bizLocation."
                 ),
             )
-            continue
-        _check_codes(plan, event, named[event.index], book, parties, enterprise)
-    return plan
+            return
+        _check_codes(plan, event, self._named[event.index], self._book, parties, enterprise)
+
+
+def _identifiers(event: Event) -> Iterator[Epc]:
+    """Every identifier of the event that may stand for an enterprise: its units, parties and
+    places (resolved before any row is copied)."""
+    yield from event.instance_epcs()
+    for party in (*event.sources, *event.destinations):
+        yield party.id
+    for uri in (event.read_point, event.biz_location):
+        if (place := _place(uri)) is not None:
+            yield place
+
+
+def _place(uri: str | None) -> Epc | None:
+    if not uri:
+        return None
+    try:
+        return parse_epc(uri)
+    except InvalidIdentifier:
+        return None
 
 
 def _existing(events: Sequence[Event]) -> dict[str, str]:
@@ -466,11 +502,15 @@ class _Row:
 
 
 def _write_events(
-    actor: Actor, job: CaptureJob, events: Sequence[Event], parties: Parties
+    actor: Actor,
+    job: CaptureJob,
+    events: Sequence[Event],
+    parties: Parties,
+    accepts: Callable[[Event], bool],
 ) -> list[_Row]:
-    """Write the events' rows (plain tuples, not model instances, each made while the ones
-    before it are copied) and return them with their new ids. The body is the event as
-    received, with the eventID filled in when it had none."""
+    """Write the rows of the events ``accepts`` lets through (plain tuples, not model instances,
+    each made while the ones before it are copied) and return them with their new ids. The
+    body is the event as received, with the eventID filled in when it had none."""
     now = timezone.now()
     capture_id = str(job.pk)
     found = [  # parties first: nothing may query the database while rows are copied
@@ -482,13 +522,20 @@ def _write_events(
         )
         for event in events
     ]
+    ids = bulk.allocate_ids(TraceEvent, len(events))  # None on SQLite: drawn on insert
+    next_id = iter(ids or ())
+    written: list[_Row] = []
 
     def values() -> Iterator[tuple[object, ...]]:
-        for position, (event, digest, source, destination) in enumerate(found):
+        for event, digest, source, destination in found:
+            if not accepts(event):
+                continue
             raw = event.raw
             identity_ = event.identity
             body = raw if "eventID" in raw else {**raw, "eventID": identity_}
-            yield (
+            row = _Row(event, next(next_id, 0), digest, source, destination)
+            written.append(row)
+            fields = (
                 identity_,
                 digest,
                 event.type,
@@ -501,16 +548,24 @@ def _write_events(
                 _location(event.read_point),
                 _location(event.biz_location),
                 capture_id,
-                position,
+                len(written) - 1,
                 actor.enterprise_id,
                 source,
                 destination,
                 "\n".join(q.epc_class.canonical for q in event.quantities),
                 body,
             )
+            yield (row.pk, *fields) if ids else fields
 
-    ids = bulk.insert_new(TraceEvent, EVENT_FIELDS, values(), len(events))
-    return [_Row(e, pk, d, s, t) for pk, (e, d, s, t) in zip(ids, found, strict=True)]
+    if ids:  # checked and made one by one while the ones before are copied
+        bulk.insert(TraceEvent, ("id", *EVENT_FIELDS), values())
+        return written
+    rows = list(values())
+    for row, pk in zip(
+        written, bulk.insert_new(TraceEvent, EVENT_FIELDS, rows, len(rows)), strict=True
+    ):
+        row.pk = pk
+    return written
 
 
 def _location(uri: str | None) -> str:

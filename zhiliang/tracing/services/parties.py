@@ -23,6 +23,12 @@ class Parties:
         self._prefixes: dict[str, int | None] = {}
         self._credit: dict[str, int | None] = {}
         self._holders: dict[str, int | None] = {}  # GS1 number → holder of its prefix
+        self._sealed = False
+
+    def seal(self) -> None:
+        """Every identifier to be looked up was preloaded: a lookup that would query the
+        database now fails loudly (while rows are copied, a query would wait forever)."""
+        self._sealed = True
 
     def preload(self, epcs: Iterable[Epc]) -> None:
         """Resolve many identifiers in two queries instead of one each."""
@@ -47,7 +53,7 @@ class Parties:
             return None
         if epc.credit_code:
             if epc.credit_code not in self._credit:
-                self.preload([epc])
+                self._preload_missing(epc)
             return self._credit[epc.credit_code]
         number = _gs1_number(epc)
         if not number:
@@ -55,11 +61,16 @@ class Parties:
         if number in self._holders:
             return self._holders[number]
         if any(number[:k] not in self._prefixes for k in PREFIX_LENGTHS):
-            self.preload([epc])
+            self._preload_missing(epc)
         found = self._holders[number] = next(
             (e for k in PREFIX_LENGTHS if (e := self._prefixes.get(number[:k])) is not None), None
         )
         return found
+
+    def _preload_missing(self, epc: Epc) -> None:
+        if self._sealed:
+            raise RuntimeError(f"{epc.written!r} was not preloaded")
+        self.preload([epc])
 
     def enterprise_at(self, uri: str | None) -> int | None:
         """The enterprise a readPoint or bizLocation URI stands for, if any."""
