@@ -23,6 +23,7 @@ for the transaction (``core.tracing.epcis.collector``).
 """
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -151,9 +152,7 @@ def capture_within(
     parties.preload([e for ev in events for e in _identifiers(ev)])
     parties.seal()  # checks and custody run while rows are copied
     named = {ev.index: _named(ev) for ev in events}
-    book = custody.CustodyBook(c.key for codes in named.values() for c in codes)
-    checks = _Checks(actor, named, book, parties, _existing(events), behaviour)
-    job = CaptureJob.objects.create(
+    job = CaptureJob(
         submitted_by_id=actor.user_id,
         enterprise_id=actor.enterprise_id,
         channel=channel,
@@ -161,7 +160,15 @@ def capture_within(
         event_count=len(events),
         document_sha256=document_sha256,
     )
-    rows = _write_events(actor, job, events, parties, checks.accepts)
+    with _pipelined():  # the database locks codes and finds earlier events while rows are made
+        book = custody.CustodyBook((c.key for codes in named.values() for c in codes), read=False)
+        existing = _existing(events)
+        prepared = _prepared(actor, job, events, parties)
+        ids = bulk.allocate_ids(TraceEvent, len(events))  # None on SQLite: drawn on insert
+        book.read()
+        checks = _Checks(actor, named, book, parties, existing(), behaviour)
+    job.save(force_insert=True)
+    rows = _write_events(prepared, ids, checks.accepts)
     plan = checks.plan
     if plan.refusals and (behaviour != "proceed" or len(plan.bad) == len(events)):
         raise CaptureRefused(plan.refusals)  # what was copied goes with the transaction
@@ -293,29 +300,48 @@ def _place(uri: str | None) -> Epc | None:
         return None
 
 
-def _existing(events: Sequence[Event]) -> dict[str, str]:
+@contextmanager
+def _pipelined() -> Iterator[None]:
+    """On PostgreSQL, statements in the block are sent without waiting for their answers, which
+    are read when asked for: the database works on them while Python goes on."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
+
+
+def _existing(events: Sequence[Event]) -> Callable[[], dict[str, str]]:
+    """Events captured before under the same identities: eventID (else hash) → hash, read by
+    calling the result."""
     identities = [e.identity for e in events]
-    found: dict[str, str] = {}
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if any("\n" in i for i in identities):  # not a URI nor a hash: an array then
-                cursor.execute(
-                    "SELECT event_id, event_hash FROM tracing_traceevent WHERE event_id = ANY(%s)",
-                    [identities],
-                )
-            else:  # one text parameter, split by the server
-                cursor.execute(
-                    "SELECT event_id, event_hash FROM tracing_traceevent "
-                    "WHERE event_id = ANY(string_to_array(%s, E'\\n'))",
-                    ["\n".join(identities)],
-                )
-            return dict(cursor.fetchall())
+        cursor = connection.cursor()
+        if any("\n" in i for i in identities):  # not a URI nor a hash: an array then
+            cursor.execute(
+                "SELECT event_id, event_hash FROM tracing_traceevent WHERE event_id = ANY(%s)",
+                [identities],
+            )
+        else:  # one text parameter, split by the server
+            cursor.execute(
+                "SELECT event_id, event_hash FROM tracing_traceevent "
+                "WHERE event_id = ANY(string_to_array(%s, E'\\n'))",
+                ["\n".join(identities)],
+            )
+
+        def rows() -> dict[str, str]:
+            with cursor:
+                return dict(cursor.fetchall())
+
+        return rows
+    found: dict[str, str] = {}
     for start in range(0, len(identities), CHUNK):
         part = identities[start : start + CHUNK]
         found.update(
             TraceEvent.objects.filter(event_id__in=part).values_list("event_id", "event_hash")
         )
-    return found
+    return lambda: found
 
 
 def _hex(ni: str) -> str:
@@ -501,63 +527,78 @@ class _Row:
     destination: int | None
 
 
-def _write_events(
-    actor: Actor,
-    job: CaptureJob,
-    events: Sequence[Event],
-    parties: Parties,
-    accepts: Callable[[Event], bool],
-) -> list[_Row]:
-    """Write the rows of the events ``accepts`` lets through (plain tuples, not model instances,
-    each made while the ones before it are copied) and return them with their new ids. The
-    body is the event as received, with the eventID filled in when it had none."""
+class _Prepared(NamedTuple):
+    """An event's row as far as it is known before the checks: what comes before and after
+    its position among the events written."""
+
+    event: Event
+    digest: str
+    source: int | None
+    destination: int | None
+    before: tuple[object, ...]
+    after: tuple[object, ...]
+
+
+def _prepared(
+    actor: Actor, job: CaptureJob, events: Sequence[Event], parties: Parties
+) -> list[_Prepared]:
+    """The events' rows (plain tuples, not model instances), but for their ids and positions.
+    The body is the event as received, with the eventID filled in when it had none."""
     now = timezone.now()
     capture_id = str(job.pk)
-    found = [  # parties first: nothing may query the database while rows are copied
-        (
-            event,
-            _hex(event.hash),
-            _party(event.sources, parties),
-            _party(event.destinations, parties),
+    found = []
+    for event in events:
+        raw = event.raw
+        identity_ = event.identity
+        digest = _hex(event.hash)
+        source = _party(event.sources, parties)
+        destination = _party(event.destinations, parties)
+        before = (
+            identity_,
+            digest,
+            event.type,
+            event.action or "",
+            event.biz_step or "",
+            event.disposition or "",
+            event.event_time,
+            event.time_zone_offset,
+            now,
+            _location(event.read_point),
+            _location(event.biz_location),
+            capture_id,
         )
-        for event in events
-    ]
-    ids = bulk.allocate_ids(TraceEvent, len(events))  # None on SQLite: drawn on insert
+        after = (
+            actor.enterprise_id,
+            source,
+            destination,
+            "\n".join(q.epc_class.canonical for q in event.quantities),
+            raw if "eventID" in raw else {**raw, "eventID": identity_},
+        )
+        found.append(_Prepared(event, digest, source, destination, before, after))
+    return found
+
+
+def _write_events(
+    prepared: Sequence[_Prepared], ids: list[int] | None, accepts: Callable[[Event], bool]
+) -> list[_Row]:
+    """Write the rows of the events ``accepts`` lets through, each checked while the ones
+    before it are copied, and return them with their new ids (``ids`` drawn from the sequence
+    on PostgreSQL, assigned on insert elsewhere)."""
     next_id = iter(ids or ())
     written: list[_Row] = []
 
     def values() -> Iterator[tuple[object, ...]]:
-        for event, digest, source, destination in found:
+        for event, digest, source, destination, before, after in prepared:
             if not accepts(event):
                 continue
-            raw = event.raw
-            identity_ = event.identity
-            body = raw if "eventID" in raw else {**raw, "eventID": identity_}
             row = _Row(event, next(next_id, 0), digest, source, destination)
             written.append(row)
-            fields = (
-                identity_,
-                digest,
-                event.type,
-                event.action or "",
-                event.biz_step or "",
-                event.disposition or "",
-                event.event_time,
-                event.time_zone_offset,
-                now,
-                _location(event.read_point),
-                _location(event.biz_location),
-                capture_id,
-                len(written) - 1,
-                actor.enterprise_id,
-                source,
-                destination,
-                "\n".join(q.epc_class.canonical for q in event.quantities),
-                body,
-            )
-            yield (row.pk, *fields) if ids else fields
+            if ids:
+                yield (row.pk, *before, len(written) - 1, *after)
+            else:
+                yield (*before, len(written) - 1, *after)
 
-    if ids:  # checked and made one by one while the ones before are copied
+    if ids:
         bulk.insert(TraceEvent, ("id", *EVENT_FIELDS), values())
         return written
     rows = list(values())

@@ -15,7 +15,7 @@ without looking their keys up in the index again.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final, cast
@@ -65,21 +65,23 @@ class Unit:
 class CustodyBook:
     """Custody of the codes one capture touches, loaded once and written once."""
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, keys: Iterable[str], *, read: bool = True) -> None:
+        """Lock the codes' rows; ``read=False`` only sends the lock, and ``read`` reads the rows
+        (in a pipeline the database locks them while the caller works on something else)."""
         self.units: dict[str, Unit] = {}
         self.children: dict[str, set[str]] = defaultdict(set)
         self._move: rules.Movement | None = None  # the movement the outcomes below are of
         self._outcomes: dict[tuple[rules.Custody, bool], rules.Custody] = {}
         self._last: tuple[rules.Custody, bool, rules.Custody] | None = None
-        self._load(sorted(set(keys)))
+        self._locked = _lock(sorted(set(keys)))
+        if read:
+            self.read()
 
-    def _load(self, keys: list[str]) -> None:
-        pending = keys
-        while pending:
+    def read(self) -> None:
+        groups = self._locked()
+        while groups:
             logistic: list[str] = []
-            for holder, state, seller, sold_at, parent, last, issuer, unit, codes in _locked_rows(
-                pending
-            ):
+            for holder, state, seller, sold_at, parent, last, issuer, unit, codes in groups:
                 custody = rules.Custody(holder, _core_state(state), seller, sold_at, parent, last)
                 fresh = state == _NEW
                 for key, ctid in codes:
@@ -91,6 +93,7 @@ class CustodyBook:
             # units packed in these codes, which their events move too
             packed = _children_of(logistic) if logistic else []
             pending = sorted(set(packed) - self.units.keys())
+            groups = _lock(pending)() if pending else []
 
     def add_new(self, key: str, issuer: int | None) -> None:
         if key not in self.units:
@@ -207,17 +210,27 @@ _GROUPED: Final = (  # the lock is taken in the materialised part, row by row in
 _KEY_LENGTH: Final = 36  # a UUID's canonical spelling; its ctid follows it
 
 
-def _locked_rows(keys: list[str]) -> list[_Group]:
-    """The codes' custody rows, locked in key order (two captures on the same codes queue
-    here instead of overwriting each other), grouped by custody; one array parameter on
-    PostgreSQL."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_GROUPED, [bulk.uuids(keys)])
+def _lock(keys: list[str]) -> Callable[[], list[_Group]]:
+    """Lock the codes' custody rows in key order (two captures on the same codes queue here
+    instead of overwriting each other); the rows, grouped by custody, are read by calling the
+    result. One array parameter on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        found = _locked_rows(keys)
+        return lambda: found
+    cursor = connection.cursor()
+    cursor.execute(_GROUPED, [bulk.uuids(keys)])
+
+    def rows() -> list[_Group]:
+        with cursor:
             return [
                 (*row[:8], [(c[:_KEY_LENGTH], c[_KEY_LENGTH:]) for c in row[8].split(";")])
                 for row in cursor.fetchall()
             ]
+
+    return rows
+
+
+def _locked_rows(keys: list[str]) -> list[_Group]:
     groups: dict[tuple[Any, ...], list[tuple[str, str | None]]] = defaultdict(list)
     for start in range(0, len(keys), LOCK_CHUNK):
         rows = (
