@@ -10,11 +10,12 @@ from zhiliang.tracing.views import enterprise, resolver, scan, supervision
 
 app_name = "tracing"
 urlpatterns: list[URLPattern] = [
+    # the scan page (the busiest path, so tried first): GS1 codes by their Digital Link path,
+    # the other schemes by short paths
+    re_path(r"^scan/gs1/(?P<rest>.+)$", scan.scan_gs1, name="scan-gs1"),
     # GS1 Digital Link resolver (keys 01 and 00) and its description
     path(".well-known/gs1resolver", resolver.description, name="gs1resolver"),
     re_path(r"^(?P<rest>(?:01|00)/.+)$", resolver.resolve, name="resolve"),
-    # the scan page: GS1 codes by their Digital Link path, the other schemes by short paths
-    re_path(r"^scan/gs1/(?P<rest>.+)$", scan.scan_gs1, name="scan-gs1"),
     path("e/<str:value>", scan.scan_short, {"scheme": Scheme.ECODE}, name="scan-ecode"),
     path("i/<str:value>", scan.scan_short, {"scheme": Scheme.DIC}, name="scan-dic"),
     path("ccc/<str:value>", scan.scan_short, {"scheme": Scheme.CCC}, name="scan-ccc"),

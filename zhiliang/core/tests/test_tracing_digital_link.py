@@ -1,5 +1,6 @@
 """GS1 Digital Link parsing against every case of gs1/digital_link.json, and properties."""
 
+import itertools
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from zhiliang.core.identifiers import InvalidIdentifier, make_gtin13
 from zhiliang.core.tests.shared import load_json
-from zhiliang.core.tracing.digital_link import gtin_path, parse_digital_link
+from zhiliang.core.tracing.digital_link import _PLAIN_UNIT, _parse, gtin_path, parse_digital_link
 
 CASES = load_json("conformance/gs1/digital_link.json")
 
@@ -70,3 +71,44 @@ def test_every_wrong_check_digit_is_refused(item: int, shift: int) -> None:
     with pytest.raises(InvalidIdentifier) as refused:
         parse_digital_link(f"https://id.gs1.org/01/{wrong}/21/1")
     assert refused.value.code == "bad_check_digit"
+
+
+_LABEL_PARTS: list[list[str]] = [
+    ["https://", "http://", "HTTPS://", "ftp://"],
+    ["id.gs1.org", "example.com:8443", "a b"],
+    ["", "/prefix"],
+    ["/01/", "/00/"],
+    ["06901234567892", "06901234567893", "9506000134352"],
+    ["", "/10/ABC123", "/10/A%2FB", "/10/" + "x" * 21, "/22/0"],
+    ["", "/21/0", "/21/lot-1", "/21/" + "x" * 20],
+    ["", "?17=251231", "#top", "/"],
+]
+
+
+def test_the_short_way_for_plain_labels_agrees_with_every_rule() -> None:
+    """A plain label (GTIN-14, lot, serial, nothing encoded) skips the general parser: over
+    every mix of plain and not-quite-plain parts, both ways give the same parts or the same
+    refusal."""
+
+    def outcome(parse: Any, uri: str) -> Any:
+        try:
+            return parse(uri)
+        except InvalidIdentifier as error:
+            return error.code
+
+    short = 0
+    for parts in itertools.product(*_LABEL_PARTS):
+        uri = "".join(parts)
+        short += bool(_PLAIN_UNIT.fullmatch(uri))
+        assert outcome(parse_digital_link, uri) == outcome(_parse, uri), uri
+    assert short >= 24  # the short way was taken, not only the long one
+
+
+def test_a_plain_label_is_read_the_short_way_with_the_same_parts() -> None:
+    for uri in [
+        "https://id.gs1.org/01/06901234567892/21/SN0001",
+        "http://127.0.0.1:8000/01/06901234567892/10/LOT7/21/B0000001",
+        "https://example.com/01/06901234567892/10/A1",
+    ]:
+        assert _PLAIN_UNIT.fullmatch(uri)
+        assert parse_digital_link(uri) == _parse(uri)

@@ -140,6 +140,29 @@ def is_application_identifier(ai: str) -> bool:
 
 def parse_digital_link(uri: str) -> DigitalLink:
     """Check a Digital Link URI exactly as given, or raise ``InvalidIdentifier``."""
+    plain = _PLAIN_UNIT.fullmatch(uri)
+    if plain is not None and int(plain["gtin"][-1]) == gs1_check_digit(plain["gtin"][:-1]):
+        # What labels print, nothing encoded and nothing to weigh: each rule below holds
+        # (``test_digital_link`` checks the two ways agree). Anything else takes the long way.
+        lot, serial = plain["lot"], plain["serial"]
+        return DigitalLink(
+            authority=plain["authority"],
+            path_prefix="",
+            primary_key=Element("01", plain["gtin"]),
+            key_qualifiers=((Element("10", lot),) if lot else ())
+            + ((Element("21", serial),) if serial else ()),
+        )
+    return _parse(uri)
+
+
+_PLAIN_UNIT: Final = re.compile(
+    r"https?://(?P<authority>[A-Za-z0-9.-]+(?::[0-9]+)?)/01/(?P<gtin>[0-9]{14})"
+    r"(?:/10/(?P<lot>[A-Za-z0-9]{1,20}))?(?:/21/(?P<serial>[A-Za-z0-9]{1,20}))?"
+)
+"""A GTIN-14 with an optional lot and serial of letters and digits, no prefix, no query."""
+
+
+def _parse(uri: str) -> DigitalLink:
     authority, path, query = _split(uri)
     segments = path.split("/")[1:] if path else []
     if segments and segments[-1] == "":

@@ -59,10 +59,13 @@ class Place:
         return self.lat is not None and self.lng is not None
 
 
+NOWHERE: Final = Place()
+
+
 def place_of(lat: float | None, lng: float | None) -> Place:
     """A position rounded to ~1 km and the nearest county or city centre within reach."""
     if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        return Place()
+        return NOWHERE
     nearest, best = None, NEAREST_KM
     for code, r_lat, r_lng in region_points():
         km = _km(lat, lng, r_lat, r_lng)

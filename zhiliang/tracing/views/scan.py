@@ -124,11 +124,12 @@ def _scan(request: HttpRequest, scheme: str, value: str, display: str) -> HttpRe
         return _respond(request, {"code": display, "scheme": scheme}, ScanVerdict.UNKNOWN, [], None)
     actor = actor_of(request)
     seller = actor.role in (Role.ENTERPRISE_MEMBER, Role.PLATFORM_OPERATOR)
-    place = (
-        scans.seller_place(actor)
-        if seller
-        else scans.place_of(_float(request.GET.get("lat")), _float(request.GET.get("lng")))
-    )
+    if seller:
+        place = scans.seller_place(actor)
+    elif request.META.get("QUERY_STRING"):
+        place = scans.place_of(_float(request.GET.get("lat")), _float(request.GET.get("lng")))
+    else:
+        place = scans.NOWHERE
     card_key, data = selectors.card_with_key(code)
     recalled = data.get("recall") is not None
     scan, verdict = scans.record_scan(
