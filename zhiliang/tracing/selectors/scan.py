@@ -20,7 +20,7 @@ from typing import Any, Final
 import psycopg
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.urls import reverse
@@ -144,9 +144,24 @@ _CURSORS: Final = _Cursors()
 def _prepared_row(db: BaseDatabaseWrapper, sql: str, key: uuid.UUID) -> Any:
     """One row by a statement PostgreSQL parses and plans once per connection (server-side
     binding; Django's own cursors bind on the client and are planned on every call). Falls back
-    to Django's cursor where the connection does not keep prepared statements."""
-    db.ensure_connection()
+    to Django's cursor where the connection does not keep prepared statements.
+
+    Django's per-request health check does not run on this path, so a connection the server
+    dropped (a restart, a failover) is replaced here, once, outside a transaction."""
+    try:
+        return _kept_cursor_row(db, sql, key)
+    except OperationalError:
+        if db.in_atomic_block:
+            raise
+        db.close()
+        return _kept_cursor_row(db, sql, key)
+
+
+def _kept_cursor_row(db: BaseDatabaseWrapper, sql: str, key: uuid.UUID) -> Any:
     raw = db.connection
+    if raw is None:
+        db.ensure_connection()
+        raw = db.connection
     if raw.prepare_threshold is None:
         with db.cursor() as cursor:
             cursor.execute(sql, [key])

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from zhiliang.ledger import services as ledger
@@ -124,3 +125,21 @@ def test_the_html_page_shows_status_and_warnings(api, story) -> None:
     page = api.client.get("/scan/gs1" + SN1).content.decode()
     assert 'data-testid="status"' in page and 'data-testid="warning-sold"' in page
     assert 'data-testid="ledger-proof"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_reconnects_when_the_server_dropped_the_connection(api, story) -> None:
+    """The look-up skips Django's per-request health check, so it replaces a connection the
+    server closed (a restart, a failover) itself instead of failing the scan."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the server side of a connection is PostgreSQL's")
+    scan_json(api, SN2)
+    backend = connection.connection.info.backend_pid
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        other.close()
+    assert scan_json(api, SN2)["status"] == "ok"
+    assert connection.connection.info.backend_pid != backend
