@@ -1,7 +1,9 @@
 """GS1 Digital Link parsing against every case of gs1/digital_link.json, and properties."""
 
 import itertools
+import string
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given
@@ -9,7 +11,13 @@ from hypothesis import strategies as st
 
 from zhiliang.core.identifiers import InvalidIdentifier, make_gtin13
 from zhiliang.core.tests.shared import load_json
-from zhiliang.core.tracing.digital_link import _PLAIN_UNIT, _parse, gtin_path, parse_digital_link
+from zhiliang.core.tracing.digital_link import (
+    _PLAIN_UNIT,
+    _parse,
+    encode,
+    gtin_path,
+    parse_digital_link,
+)
 
 CASES = load_json("conformance/gs1/digital_link.json")
 
@@ -112,3 +120,10 @@ def test_a_plain_label_is_read_the_short_way_with_the_same_parts() -> None:
     ]:
         assert _PLAIN_UNIT.fullmatch(uri)
         assert parse_digital_link(uri) == _parse(uri)
+
+
+@given(
+    st.text(alphabet=string.ascii_letters + string.digits + "!\"%&'()*+,-./:;<=>?_~ é", max_size=30)
+)
+def test_encoding_a_value_skips_only_what_needs_no_encoding(value: str) -> None:
+    assert encode(value) == quote(value, safe="';=")

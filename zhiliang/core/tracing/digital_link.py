@@ -131,7 +131,12 @@ def encode(value: str) -> str:
     """Percent-encode a value for a canonical URI: everything but RFC 3986 unreserved characters
     and ``' ; =``, which GS1's EPC-to-Digital-Link conversion leaves as they are (upper-case
     hex)."""
+    if _UNRESERVED.issuperset(value):
+        return value  # nothing to encode: the common case
     return quote(value, safe="';=")
+
+
+_UNRESERVED: Final = frozenset(string.ascii_letters + string.digits + "-._~")
 
 
 def is_application_identifier(ai: str) -> bool:
