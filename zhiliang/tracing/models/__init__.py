@@ -16,6 +16,7 @@ from zhiliang.tracing.models.codes import (
     SerialCounter,
     TraceCode,
     code_key,
+    code_key_text,
 )
 from zhiliang.tracing.models.events import CaptureJob, EventCode, EventRole, TraceEvent
 from zhiliang.tracing.models.recalls import Recall, RecallNotice, RecallStatus
@@ -39,4 +40,5 @@ __all__ = [
     "TraceCode",
     "TraceEvent",
     "code_key",
+    "code_key_text",
 ]

@@ -21,6 +21,13 @@ def code_key(scheme: str, value: str) -> uuid.UUID:
     return uuid.UUID(bytes=hashlib.sha256(f"{scheme}:{value}".encode()).digest()[:16])
 
 
+def code_key_text(scheme: str, value: str) -> str:
+    """``str(code_key(scheme, value))`` without making the UUID (a capture names thousands of
+    new codes: the text is what its rows carry)."""
+    h = hashlib.sha256(f"{scheme}:{value}".encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
 class CodeOrigin(models.TextChoices):
     ISSUED = "issued", _("Issued by the platform")
     REGISTERED = "registered", _("Registered from the producer's own system")

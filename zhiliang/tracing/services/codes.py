@@ -41,6 +41,7 @@ from zhiliang.tracing.models import (
     SerialCounter,
     TraceCode,
     code_key,
+    code_key_text,
 )
 from zhiliang.tracing.problems import identifier_problem
 
@@ -72,7 +73,7 @@ def key_of(epc: Epc) -> str:
 
 @lru_cache(maxsize=262144)
 def _key_of(scheme: str, canonical: str) -> str:
-    return str(code_key(*_identity(scheme, canonical)))
+    return code_key_text(*_identity(scheme, canonical))
 
 
 def uri_of(code: TraceCode) -> str:

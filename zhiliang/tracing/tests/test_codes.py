@@ -3,11 +3,13 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zhiliang.core.tracing.codes import identity_issuer, make_identity_code, parse_identity_code
 from zhiliang.ledger.models import PendingEntry
 from zhiliang.registry.tests.factories import CccCertificateFactory, ProductModelFactory
-from zhiliang.tracing.models import CodeBatch, TraceCode
+from zhiliang.tracing.models import CodeBatch, TraceCode, code_key, code_key_text
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,8 @@ def test_codes_resolve_by_their_own_short_paths(api, producer, model) -> None:
         api.client.get(f"/i/{unknown}", HTTP_ACCEPT="application/json").json()["status"]
         == "unknown"
     )
+
+
+@given(st.sampled_from(["gs1", "ecode", "dic", "ccc", "uri"]), st.text(max_size=40))
+def test_a_codes_key_as_text_is_the_text_of_its_key(scheme: str, value: str) -> None:
+    assert code_key_text(scheme, value) == str(code_key(scheme, value))
