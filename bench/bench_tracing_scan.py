@@ -1,10 +1,11 @@
 """Scan resolution throughput with wrk (Debian's package) at 32 connections, against a bare
-Django JSON view served by the same gunicorn in the same run.
+Django JSON view served by the same gunicorn in the same run (configured as ``zhiliang serve``
+runs it: its default number of workers, ``zhiliang/gunicorn_conf.py``).
 
 The bare view returns ``{"status": "ok"}`` through the whole middleware stack; ours is the scan
 JSON (``Accept: application/json``) of ``--codes`` different units, each with a history of
 commissioning, shipping and receiving, its ledger proofs, the clone check and the scan record
-(one INSERT per request), with a Redis cache shared by the workers when ``redis-server`` is
+(written by the scan journal), with a Redis cache shared by the workers when ``redis-server`` is
 installed (as in production, ``REDIS_URL``). wrk is installed with apt-get when missing and
 running as root.
 
@@ -171,7 +172,7 @@ def main(args: argparse.Namespace, label: str) -> None:
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "bench_tracing_scan:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", "4",
+         f"127.0.0.1:{port}", "--workers", str(args.workers),
          "--chdir", str(ROOT), "--config", "python:zhiliang.gunicorn_conf"],
         env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -209,6 +210,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codes", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("ZHILIANG_WEB_WORKERS", "2")),
+        help="app processes (default: as `zhiliang serve`; threads per process as gunicorn_conf)",
+    )
     database_arguments(parser)
     per_database(main, parser.parse_args())
