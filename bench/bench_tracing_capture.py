@@ -206,6 +206,6 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--epcs", type=int, default=5, help="EPCs per event")
     parser.add_argument("--per-document", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=4)
     database_arguments(parser)
     per_database(main, parser.parse_args())

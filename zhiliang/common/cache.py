@@ -20,11 +20,11 @@ class PooledClients(RedisCacheClient):
         self._clients: dict[tuple[int, int], Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         slot = (os.getpid(), id(pool))  # a forked worker makes its own
         client = self._clients.get(slot)
         if client is None:
-            client = self._clients[slot] = self._client(connection_pool=pool)
+            client = self._clients[slot] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 
