@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -408,7 +409,11 @@ def _flush(
 
 def _taken_keys(keys: list[uuid.UUID]) -> list[uuid.UUID]:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        connection.ensure_connection()
+        # The keys go as one array parameter (server-side binding), not written into the text:
+        # psycopg remembers the text of the last hundred statements it ran, and each chunk's
+        # text with its thousands of keys would keep up to ~15 MB in the worker.
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
             cursor.execute("SELECT id FROM tracing_tracecode WHERE id = ANY(%s)", [keys])
             return [row[0] for row in cursor.fetchall()]
     return [
