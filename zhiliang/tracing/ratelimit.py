@@ -116,19 +116,10 @@ def _add(hits: dict[str, int]) -> dict[str, int]:
     return totals
 
 
-_CLIENTS: dict[int, Any] = {}
-
-
 def _redis(shared: RedisCache) -> Any:
-    """One client per process on the cache's own connection pool (Django's backend builds a
-    new client object for every call, which costs more than the counting)."""
-    client = _CLIENTS.get(os.getpid())
-    if client is None:
-        backend = shared._cache  # type: ignore[attr-defined]
-        client = backend._client(connection_pool=backend._get_connection_pool(write=True))
-        _CLIENTS.clear()
-        _CLIENTS[os.getpid()] = client
-    return client
+    """The cache's own client (one per process: ``zhiliang.common.cache``); Django's cache API
+    has no pipeline."""
+    return shared._cache.get_client(None, write=True)  # type: ignore[attr-defined]
 
 
 def client_address(meta: Mapping[str, Any]) -> str:

@@ -121,13 +121,13 @@ def find_for_scan(
     return Found(state, scheme, value), points
 
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _instant(micros: int | None) -> datetime | None:
     """A time PostgreSQL sent as microseconds since the epoch (exact, and cheaper to read
     than a ``timestamptz``, whose reader is set up for every statement)."""
-    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
+    return None if micros is None else EPOCH + timedelta(microseconds=micros)
 
 
 class _Cursors(threading.local):
@@ -182,7 +182,7 @@ def _points(found: Any) -> list[Point]:
     points = []
     for at, lat, lng, region in found:
         if isinstance(at, int):  # PostgreSQL: microseconds since the epoch
-            moment = _EPOCH + timedelta(microseconds=at)
+            moment = EPOCH + timedelta(microseconds=at)
         else:
             moment = datetime.fromisoformat(at)
             if moment.tzinfo is None:  # SQLite keeps UTC without an offset

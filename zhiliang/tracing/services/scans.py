@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -37,7 +37,7 @@ from zhiliang.tracing.models import (
     ScanVerdict,
     TraceCode,
 )
-from zhiliang.tracing.selectors.scan import CodeState, Point, region_points
+from zhiliang.tracing.selectors.scan import EPOCH, CodeState, Point, region_points
 from zhiliang.tracing.services.capture import capture
 from zhiliang.tracing.services.codes import uri_of
 from zhiliang.tracing.services.scan_journal import ScanRow, flush_seconds, journal
@@ -194,12 +194,11 @@ def position_token(scan: ScanRow) -> str:
     """A signed name of this scan (its code and instant, to the microsecond) for the page's
     script to add the phone's position to; the scan may still be in the journal, so it has no
     number yet. The instant dates the token: it is good for ``POSITION_SECONDS``."""
-    named = f"{scan.code_id.hex}.{(scan.at - _EPOCH) // _MICROSECOND}"
+    named = f"{scan.code_id.hex}.{(scan.at - EPOCH) // _MICROSECOND}"
     return f"{named}.{_signature(_position_keys()[0], named)}"
 
 
 POSITION_SECONDS: Final = 600
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
 
 
@@ -226,7 +225,7 @@ def _named_scan(token: str) -> tuple[uuid.UUID, datetime] | None:
         return None
     try:
         code, instant = named.split(".")
-        moment = _EPOCH + int(instant) * _MICROSECOND
+        moment = EPOCH + int(instant) * _MICROSECOND
         code_id = uuid.UUID(hex=code)
     except (ValueError, OverflowError):
         return None
