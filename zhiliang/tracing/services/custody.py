@@ -176,18 +176,15 @@ class CustodyBook:
 
     def save(self, skip: Collection[str] = frozenset()) -> int:
         """Write the changed custody of existing codes (``skip``: the ones created with it)."""
-        groups: dict[tuple[object, ...], list[Unit]] = defaultdict(list)
-        keys: dict[tuple[object, ...], list[str]] = defaultdict(list)
+        groups: dict[tuple[object, ...], list[tuple[str, Unit]]] = defaultdict(list)
         for key, unit in self.units.items():
             if unit.changed and key not in skip:
-                values = _row(unit)
-                groups[values].append(unit)
-                keys[values].append(key)
-        for values, units in groups.items():
-            _update(keys[values], [u.ctid for u in units], values)
-            for unit in units:  # written: the row has moved, and nothing is left to write
+                groups[_row(unit)].append((key, unit))
+        for values, members in groups.items():
+            _update([key for key, _unit in members], [u.ctid for _key, u in members], values)
+            for _key, unit in members:  # written: the row has moved, nothing is left to write
                 unit.ctid, unit.changed = None, False
-        return sum(len(k) for k in groups.values())
+        return sum(len(members) for members in groups.values())
 
     def holder_of(self, key: str) -> int | None:
         unit = self.units.get(key)
