@@ -32,6 +32,9 @@ def _plain_settings(settings, tmp_path) -> None:
     # Each scan written at once, in the test's transaction (the batched journal has its own
     # tests in zhiliang/tracing/tests/test_scan_journal.py).
     settings.TRACING_SCAN_FLUSH_SECONDS = 0
+    # Nothing kept between scans: its listener's connection would outlive the test database
+    # (zhiliang/tracing/tests/test_code_states.py turns it on and stops it).
+    settings.TRACING_CODE_CACHE = False
 
 
 @pytest.fixture

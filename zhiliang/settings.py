@@ -274,3 +274,7 @@ SITE_NAME = _("Zhiliang · product quality regulation platform")
 # Scans are written in batches every this many seconds per app process (0: each at once);
 # see zhiliang/tracing/services/scan_journal.py.
 TRACING_SCAN_FLUSH_SECONDS = float(os.environ.get("ZHILIANG_SCAN_FLUSH_SECONDS", "0.25"))
+# On PostgreSQL each app process keeps what scans read of codes until the database says they
+# changed (LISTEN, so off behind a pooler in transaction mode); see
+# zhiliang/tracing/selectors/code_states.py.
+TRACING_CODE_CACHE = os.environ.get("ZHILIANG_CODE_CACHE", "1") != "0"

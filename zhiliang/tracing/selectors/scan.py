@@ -41,6 +41,7 @@ from zhiliang.tracing.models import (
     code_key,
 )
 from zhiliang.tracing.selectors import proofs
+from zhiliang.tracing.selectors.code_states import code_states
 from zhiliang.tracing.selectors.proofs import proofs_of
 
 CARD_SECONDS: Final = 3600
@@ -98,14 +99,26 @@ def find_for_scan(
 ) -> tuple[Found, list[Point]]:
     """The code and its most recent scans that carry a position, newest first, in one
     statement: the code's row by its key and, beside it, the scans by the ``(code, at)`` index
-    (``RECENT_SCANS`` at most)."""
+    (``RECENT_SCANS`` at most). On PostgreSQL the app process keeps what it read until the
+    database says the code changed (``code_states``); the points are shared, not to be
+    changed."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
     key = code_key(scheme, value)
     if db.vendor == "postgresql":
+        kept = code_states.usable(db)
+        if kept:
+            entry = code_states.get(key, with_points)
+            if entry is not None:
+                return Found(entry[0], scheme, value), entry[1]
+            ticket = code_states.ticket()
         row = _prepared_row(db, _find_sql(db, with_points), key)
         if row is None:
             return Found(None, scheme, value), []
         state = CodeState(row[0], row[1], _instant(row[2]), _instant(row[3]), row[4], row[5])
+        points = _points(row[len(_STATE_FIELDS)]) if with_points else []
+        if kept:
+            code_states.keep(key, with_points, (state, points), ticket)
+        return Found(state, scheme, value), points
     else:
         with db.cursor() as cursor:
             cursor.execute(_find_sql(db, with_points), [_KEY_FIELD.get_db_prep_value(key, db)])
@@ -117,8 +130,8 @@ def find_for_scan(
             for convert, expression in converters:
                 values[i] = convert(values[i], expression, db)
         state = CodeState(*values)
-    points = _points(row[len(_STATE_FIELDS)]) if with_points else []
-    return Found(state, scheme, value), points
+        points = _points(row[len(_STATE_FIELDS)]) if with_points else []
+        return Found(state, scheme, value), points
 
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -271,6 +284,7 @@ def forget() -> None:
     _TREE_SIZE[:] = [float("-inf"), 0]
     _CARDS.clear()
     proofs.forget()
+    code_states.stop()
 
 
 def card(code: CodeState | TraceCode) -> dict[str, Any]:
