@@ -22,6 +22,24 @@ pytest_plugins = ["zhiliang.ledger.tests.plugin"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, and before PostgreSQL's is dropped, the end of any
+    session a test's thread left open on it (an idle one, last seen after a rolled-back test
+    transaction, otherwise stopped the drop with "being accessed by other users")."""
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connections.close_all()
+
+
 @pytest.fixture(autouse=True)
 def _plain_settings(settings, tmp_path) -> None:
     settings.STORAGES = {
