@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from zhiliang.common.management.commands.serve import gunicorn_command
+
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 WORKERS = 2
 CLIENTS = 40
@@ -33,18 +35,7 @@ def server(tmp_path: Path) -> Iterator[tuple[int, int]]:
         "DJANGO_SETTINGS_MODULE": "zhiliang.settings",
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "zhiliang.wsgi:application",
-            "--config",
-            "python:zhiliang.gunicorn_conf",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-        ],
+        gunicorn_command(f"127.0.0.1:{port}", WORKERS),
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

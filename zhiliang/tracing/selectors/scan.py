@@ -104,34 +104,40 @@ def find_for_scan(
     changed."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
     key = code_key(scheme, value)
+    kept, ticket = code_states.usable(db), 0
+    if kept:
+        entry = code_states.get(key, with_points)
+        if entry is not None:
+            return Found(entry[0], scheme, value), entry[1]
+        ticket = code_states.ticket()
+    read = _read(db, key, with_points)
+    if read is None:
+        return Found(None, scheme, value), []
+    if kept:
+        code_states.keep(key, with_points, read, ticket)
+    return Found(read[0], scheme, value), read[1]
+
+
+def _read(
+    db: BaseDatabaseWrapper, key: uuid.UUID, with_points: bool
+) -> tuple[CodeState, list[Point]] | None:
     if db.vendor == "postgresql":
-        kept = code_states.usable(db)
-        if kept:
-            entry = code_states.get(key, with_points)
-            if entry is not None:
-                return Found(entry[0], scheme, value), entry[1]
-            ticket = code_states.ticket()
         row = _prepared_row(db, _find_sql(db, with_points), key)
         if row is None:
-            return Found(None, scheme, value), []
+            return None
         state = CodeState(row[0], row[1], _instant(row[2]), _instant(row[3]), row[4], row[5])
-        points = _points(row[len(_STATE_FIELDS)]) if with_points else []
-        if kept:
-            code_states.keep(key, with_points, (state, points), ticket)
-        return Found(state, scheme, value), points
     else:
         with db.cursor() as cursor:
             cursor.execute(_find_sql(db, with_points), [_KEY_FIELD.get_db_prep_value(key, db)])
             row = cursor.fetchone()
         if row is None:
-            return Found(None, scheme, value), []
+            return None
         values = list(row[: len(_STATE_FIELDS)])
         for i, converters in _converters(db):
             for convert, expression in converters:
                 values[i] = convert(values[i], expression, db)
         state = CodeState(*values)
-        points = _points(row[len(_STATE_FIELDS)]) if with_points else []
-        return Found(state, scheme, value), points
+    return state, _points(row[len(_STATE_FIELDS)]) if with_points else []
 
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)

@@ -6,6 +6,22 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def gunicorn_command(bind: str, workers: int) -> list[str]:
+    """gunicorn serving the platform as deployed (``zhiliang/gunicorn_conf.py``)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "zhiliang.wsgi:application",
+        "--config",
+        "python:zhiliang.gunicorn_conf",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+    ]
+
+
 class Command(BaseCommand):
     help = (
         "Serve the platform with gunicorn (static files through WhiteNoise) and run the "
@@ -50,16 +66,7 @@ class Command(BaseCommand):
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "zhiliang.cli", "worker"])
         gunicorn = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "zhiliang.wsgi:application",
-            "--config",
-            "python:zhiliang.gunicorn_conf",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
+            *gunicorn_command(bind, workers),
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",
